@@ -1,0 +1,195 @@
+import Foundation
+import Yams
+
+/// Walks a composed YAML document, collecting located issues instead of stopping at the first.
+///
+/// Values come back as optionals: nil means "absent or wrong", and in the wrong case an issue
+/// naming the line, column and field has been recorded.
+struct YAMLReader {
+    let file: String
+    private(set) var issues: [ConfigIssue] = []
+    /// Nodes visited so far; aliases can make a small file expand enormously, so we bound it.
+    private var visited = 0
+    static let maximumNodes = 200_000
+
+    init(file: String) { self.file = file }
+
+    mutating func report(_ node: Node?, _ field: String, _ message: String) {
+        let mark = node?.mark
+        issues.append(ConfigIssue(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: field, message: message))
+    }
+
+    mutating func visit(_ node: Node, _ field: String) -> Bool {
+        visited += 1
+        if visited == Self.maximumNodes {
+            report(node, field, "the document is too large (over \(Self.maximumNodes) values once aliases are expanded)")
+        }
+        return visited < Self.maximumNodes
+    }
+
+    /// The pairs of a mapping, keyed by their string key; reports unknown and repeated keys.
+    mutating func mapping(_ node: Node, _ field: String, allowed: [String]) -> [String: (key: Node, value: Node)]? {
+        guard visit(node, field) else { return nil }
+        guard let mapping = node.mapping else {
+            report(node, field, "expected a mapping of keys (\(allowed.joined(separator: ", "))), got \(Self.describe(node))")
+            return nil
+        }
+        var out: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                report(key, field, "expected a plain key, got \(Self.describe(key))")
+                continue
+            }
+            let keyField = field.isEmpty ? name : "\(field).\(name)"
+            if !allowed.contains(name) {
+                var message = "unknown key '\(Self.clip(name))'"
+                if let guess = Self.closest(to: name, in: allowed) { message += "; did you mean '\(guess)'?" }
+                message += " Allowed here: \(allowed.joined(separator: ", "))"
+                report(key, keyField, message)
+                continue
+            }
+            if out[name] != nil {
+                report(key, keyField, "key '\(name)' appears more than once; keep one")
+                continue
+            }
+            out[name] = (key, value)
+        }
+        return out
+    }
+
+    mutating func sequence(_ node: Node, _ field: String, of what: String) -> [Node]? {
+        guard visit(node, field) else { return nil }
+        guard let seq = node.sequence else {
+            report(node, field, "expected a list of \(what), got \(Self.describe(node))")
+            return nil
+        }
+        return Array(seq)
+    }
+
+    mutating func string(_ node: Node, _ field: String, maxLength: Int = 4096) -> String? {
+        guard visit(node, field) else { return nil }
+        guard let scalar = node.scalar, !(scalar.style == .plain && scalar.string.isEmpty) else {
+            report(node, field, "expected text, got \(Self.describe(node))")
+            return nil
+        }
+        guard scalar.string.utf8.count <= maxLength else {
+            report(node, field, "is \(scalar.string.utf8.count) bytes long; at most \(maxLength) are allowed")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func bool(_ node: Node, _ field: String) -> Bool? {
+        guard visit(node, field) else { return nil }
+        if let scalar = node.scalar, scalar.style == .plain {
+            switch scalar.string {
+            case "true": return true
+            case "false": return false
+            default: break
+            }
+        }
+        report(node, field, "expected true or false, got \(Self.describe(node))")
+        return nil
+    }
+
+    mutating func integer(_ node: Node, _ field: String, in range: ClosedRange<Int>) -> Int? {
+        guard visit(node, field) else { return nil }
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.string) else {
+            report(node, field, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \(Self.describe(node))")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(node, field, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \(value)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func number(_ node: Node, _ field: String) -> Double? {
+        guard visit(node, field) else { return nil }
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
+            report(node, field, "expected a number, got \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// An exact decimal, read from the text itself so 99.9 stays 99.9.
+    mutating func decimal(_ node: Node, _ field: String) -> Decimal? {
+        guard visit(node, field) else { return nil }
+        guard let scalar = node.scalar, scalar.style == .plain,
+            let value = Self.parseDecimal(scalar.string)
+        else {
+            report(node, field, "expected a number such as 99.9, got \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
+    mutating func duration(_ node: Node, _ field: String) -> ConfigDuration? {
+        guard visit(node, field) else { return nil }
+        guard let scalar = node.scalar, let value = ConfigDuration(parsing: scalar.string) else {
+            report(node, field, "expected a duration such as 15s, 5m, 1h30m or 30d (units ms, s, m, h, d, w, y, largest first), got \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// Plain decimal notation only: digits, one optional point, optional sign.
+    static func parseDecimal(_ text: String) -> Decimal? {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.count <= 40 else { return nil }
+        var digits = 0
+        var points = 0
+        for (i, b) in bytes.enumerated() {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "."): points += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "+"): if i != 0 { return nil }
+            default: return nil
+            }
+        }
+        guard digits > 0, points <= 1 else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// How a node looks to the user, for "expected X, got Y".
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let s):
+            if s.style == .plain && s.string.isEmpty { return "nothing" }
+            return "'\(clip(s.string))'"
+        }
+    }
+
+    /// Bounds user text quoted back in messages.
+    static func clip(_ text: String) -> String {
+        let printable = text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined()
+        return printable.count > 60 ? String(printable.prefix(57)) + "..." : printable
+    }
+
+    /// The allowed key nearest in edit distance, if it is near enough to be a typo.
+    static func closest(to name: String, in allowed: [String]) -> String? {
+        let best = allowed.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(2, name.count / 3) else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8.prefix(64)), b = Array(b.utf8.prefix(64))
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+}

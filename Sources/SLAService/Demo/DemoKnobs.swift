@@ -1,0 +1,40 @@
+import Synchronization
+
+/// The demo service's drill settings, changeable while it runs.
+public struct DemoKnobs: Sendable, Equatable, Codable {
+    /// Fraction of `/score` requests that fail with 500, 0...1.
+    public var errorRate: Double
+    /// Median added latency of `/score`, in milliseconds.
+    public var latencyMs: Double
+
+    public init(errorRate: Double = 0.0005, latencyMs: Double = 120) {
+        self.errorRate = errorRate
+        self.latencyMs = latencyMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case errorRate = "error_rate"
+        case latencyMs = "latency_ms"
+    }
+
+    /// Nil when valid, else what is wrong, in the flag or field's own words.
+    public var problem: String? {
+        if !(0...1).contains(errorRate) { return "error_rate must be between 0 and 1, got \(errorRate)" }
+        if !(0...60_000).contains(latencyMs) { return "latency_ms must be between 0 and 60000, got \(latencyMs)" }
+        return nil
+    }
+}
+
+/// A partial update of the knobs, as sent to `PUT /admin/knobs`.
+struct DemoKnobsPatch: Decodable {
+    var error_rate: Double?
+    var latency_ms: Double?
+}
+
+/// Knobs shared between the request handlers and the admin endpoint.
+final class DemoKnobsBox: Sendable {
+    private let value: Mutex<DemoKnobs>
+    init(_ knobs: DemoKnobs) { value = Mutex(knobs) }
+    var current: DemoKnobs { value.withLock { $0 } }
+    func set(_ knobs: DemoKnobs) { value.withLock { $0 = knobs } }
+}

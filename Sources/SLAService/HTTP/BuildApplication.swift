@@ -1,0 +1,56 @@
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// What the application needs from outside: built by the CLI, or by hand in tests.
+public struct AppDependencies: Sendable {
+    /// The database client; nil leaves `/healthz` reporting the database unreachable.
+    public var postgres: PostgresClient?
+    /// Where the server's own metrics live; `/metrics` emits it.
+    public var registry: PrometheusCollectorRegistry
+    /// Long-running parts started with the server (database client, collector, demo), in dependency order.
+    public var services: [any Service]
+    /// Runs once the listener is bound, with the bound port.
+    public var onServerRunning: @Sendable (Int) async -> Void
+
+    public init(
+        postgres: PostgresClient? = nil, registry: PrometheusCollectorRegistry = .init(), services: [any Service] = [],
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.postgres = postgres
+        self.registry = registry
+        self.services = services
+        self.onServerRunning = onServerRunning
+    }
+}
+
+/// Assembles the router and the services of one hms-ops server. The CLI and the tests both call it.
+public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
+    let router = buildRouter(config, dependencies: dependencies)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "hms-ops"),
+        services: dependencies.services,
+        onServerRunning: { channel in await dependencies.onServerRunning(channel.localAddress?.port ?? config.listen.port) },
+        logger: logger)
+    if let postgres = dependencies.postgres {
+        // Migrations run before the listener opens, so no request sees an old schema.
+        app.beforeServerStarts {
+            try await Migrator().migrate(postgres, logger: logger)
+        }
+    }
+    return app
+}
+
+/// The routes, separate so tests can drive them without a listener.
+public func buildRouter(_ config: HMSConfig, dependencies: AppDependencies) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    HealthRoutes(postgres: dependencies.postgres, databaseTimeout: .seconds(2)).register(on: router)
+    MetricsRoutes(registry: dependencies.registry).register(on: router)
+    IndexPage(services: config.services).register(on: router)
+    return router
+}

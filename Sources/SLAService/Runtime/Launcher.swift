@@ -1,0 +1,104 @@
+import CoreMetrics
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Why a server command could not start, in words that say what to do.
+public struct LaunchError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ message: String) { description = message }
+}
+
+/// Runs a whole hms-ops server: database (configured or embedded), optional demo service with
+/// load, the collector and the HTTP server, until SIGINT/SIGTERM; then stops it all.
+public struct Launcher: Sendable {
+    /// The configuration to serve.
+    public var config: HMSConfig
+    /// The demo service to run beside the server (`hms-ops up`), or nil (`hms-ops serve`).
+    public var demo: DemoService.Options?
+    /// Which flag changes the listen port, for the "port taken" message.
+    public var portFlag: String
+    /// Embedded-cluster settings.
+    public var embeddedOptions: EmbeddedPostgres.Options
+    /// Called with the dashboard URL once the server answers.
+    public var announce: @Sendable (String) -> Void
+
+    public init(
+        config: HMSConfig, demo: DemoService.Options? = nil, portFlag: String = "--port",
+        embeddedOptions: EmbeddedPostgres.Options = .init(), announce: @escaping @Sendable (String) -> Void
+    ) {
+        self.config = config
+        self.demo = demo
+        self.portFlag = portFlag
+        self.embeddedOptions = embeddedOptions
+        self.announce = announce
+    }
+
+    public func run(registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+        let signal = ShutdownSignal()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await signal.watch() }
+            defer { group.cancelAll() }
+            try await self.serve(signal: signal, registry: registry, logger: logger)
+        }
+    }
+
+    private func serve(signal: ShutdownSignal, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+        let port = config.listen.port
+        guard PortProbe.isFree(host: config.listen.host, port: port) else {
+            throw LaunchError("port \(port) on \(config.listen.host) is already in use; stop what uses it or choose another port with \(portFlag) N")
+        }
+        if let demo, !PortProbe.isFree(host: demo.host, port: demo.port) {
+            throw LaunchError("the demo service's port \(demo.port) is already in use; stop what uses it or choose another with --demo-port N")
+        }
+        let database = try await DatabaseSession.open(config, options: embeddedOptions, logger: logger)
+        do {
+            if !signal.isRequested {
+                try await runServices(database: database, signal: signal, registry: registry, logger: logger)
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+    private func runServices(database: DatabaseSession, signal: ShutdownSignal, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+        let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
+        let factory = PrometheusMetricsFactory(registry: registry)
+        var services: [any Service] = [postgres]
+        if let demo {
+            let demoApp = try DemoService.makeApplication(demo, logger: logger.with("component", "demo")) { port in
+                logger.info("demo service listening", metadata: ["url": "http://\(demo.host):\(port)"])
+            }
+            services.append(demoApp)
+            services.append(LoadGenerator(baseURL: "http://\(demo.host):\(demo.port)", logger: logger.with("component", "load")))
+        }
+        services.append(TargetChecker(config: config, metrics: factory, logger: logger.with("component", "collector")))
+        let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
+        let announce = self.announce
+        let dependencies = AppDependencies(postgres: postgres, registry: registry, services: services) { port in
+            announce("http://\(host):\(port)")
+        }
+        let app = buildApplication(config, dependencies: dependencies, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        await signal.attach(group)
+        do {
+            try await group.run()
+        } catch let error as PSQLError {
+            throw LaunchError("the database at \(database.url) could not be used: \(DatabaseErrorText.describe(error))")
+        }
+    }
+}
+
+extension Logger {
+    /// A copy with one more metadata value, for a component's own logger.
+    func with(_ key: String, _ value: String) -> Logger {
+        var copy = self
+        copy[metadataKey: key] = .string(value)
+        return copy
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import PostgresNIO
+
+/// The database a command uses: the configured server, or the embedded cluster started for it.
+public struct DatabaseSession: Sendable {
+    public let url: DatabaseURL
+    /// Set when we run (or share) the embedded cluster.
+    public let embedded: EmbeddedPostgres?
+
+    /// Finds the database the way every verb does: `database_url`, else the embedded cluster under `data_dir`.
+    public static func open(_ config: HMSConfig, options: EmbeddedPostgres.Options = .init(), logger: Logger) async throws -> DatabaseSession {
+        if let text = config.databaseURL {
+            guard let url = DatabaseURL(text) else { throw EmbeddedPostgresError("database_url is not a postgres:// URL") }
+            logger.info("using the configured PostgreSQL", metadata: ["database": "\(url)"])
+            return DatabaseSession(url: url, embedded: nil)
+        }
+        let server = try await EmbeddedPostgres.start(dataDirectory: config.dataDirectory, options: options, logger: logger)
+        do {
+            try await ensureDatabase(server.url, logger: logger)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        return DatabaseSession(url: server.url, embedded: server)
+    }
+
+    /// Creates `url.database` if the server does not have it yet (the embedded cluster starts with `postgres` only).
+    static func ensureDatabase(_ url: DatabaseURL, logger: Logger) async throws {
+        let admin = url.with(database: "postgres")
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: admin.host, port: admin.port, username: admin.username, password: admin.password, database: admin.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(url.database)", logger: logger)
+            var exists = false
+            for try await _ in rows { exists = true }
+            if !exists {
+                // Identifiers cannot be bound; the name is ours (a constant or a test's own), and quoted.
+                let quoted = "\"" + url.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoted)"), logger: logger)
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
+    /// Stops the embedded cluster if this process owns it.
+    public func close() async {
+        await embedded?.stop()
+    }
+}

@@ -1,0 +1,18 @@
+/// One numbered, forward-only schema change. Each statement runs on its own (the extended
+/// protocol takes one statement at a time), all inside one transaction.
+public struct Migration: Sendable {
+    public var version: Int
+    public var name: String
+    public var statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+
+    /// Every migration, in order. Append new ones; never edit one that has shipped.
+    public static let all: [Migration] = [
+        .m0001Foundation
+    ]
+}
