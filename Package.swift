@@ -58,6 +58,8 @@ let package = Package(
         ),
         .testTarget(name: "SLAServiceTests", dependencies: ["SLAService"]),
         .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
+        .testTarget(name: "WidgetsTests", dependencies: ["Widgets"]),
+        .testTarget(name: "ReportGenTests", dependencies: ["ReportGen"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -65,6 +67,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

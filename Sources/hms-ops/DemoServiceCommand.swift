@@ -30,7 +30,8 @@ struct DemoServiceCommand: AsyncParsableCommand {
     func validate() throws {
         if !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
         if let problem = DemoKnobs(errorRate: errorRate, latencyMs: latencyMs).problem {
-            throw ValidationError(problem.replacingOccurrences(of: "error_rate", with: "--error-rate").replacingOccurrences(of: "latency_ms", with: "--latency-ms"))
+            throw ValidationError(
+                problem.replacingOccurrences(of: "error_rate", with: "--error-rate").replacingOccurrences(of: "latency_ms", with: "--latency-ms"))
         }
     }
 

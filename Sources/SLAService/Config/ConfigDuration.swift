@@ -57,12 +57,15 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, CustomStringConver
         self.milliseconds = total
     }
 
-    /// The shortest Prometheus spelling, e.g. `1h30m`.
+    /// Prometheus's spelling, e.g. `1h30m` or `30d`: years and weeks only when exact.
     public var description: String {
         if milliseconds == 0 { return "0s" }
+        for (suffix, ms) in Self.units.prefix(2) where milliseconds % ms == 0 {
+            return "\(milliseconds / ms)\(suffix)"
+        }
         var rest = milliseconds
         var out = ""
-        for (suffix, ms) in Self.units where rest >= ms {
+        for (suffix, ms) in Self.units.dropFirst(2) where rest >= ms {
             out += "\(rest / ms)\(suffix)"
             rest %= ms
         }

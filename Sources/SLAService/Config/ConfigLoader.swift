@@ -11,7 +11,8 @@ public enum ConfigLoader {
         let whole = ConfigIssue(file: path, line: 0, column: 0, field: "", message: "")
         guard let handle = FileHandle(forReadingAtPath: path) else {
             var issue = whole
-            issue.message = FileManager.default.fileExists(atPath: path)
+            issue.message =
+                FileManager.default.fileExists(atPath: path)
                 ? "cannot be read; check its permissions" : "no such file; give the path to an hms-ops.yaml (see examples/hms-ops.yaml)"
             throw ConfigErrors([issue])
         }
@@ -114,7 +115,9 @@ public enum ConfigLoader {
             for (i, item) in items.enumerated() {
                 guard let service = readService(item, "services[\(i)]", &r, rateCards: config.rateCardsDirectory) else { continue }
                 if let first = seen[service.id] {
-                    r.report(item.mapping?["id"] ?? item, "services[\(i)].id", "duplicate service id '\(service.id)'; it is already used by services[\(first)]. Ids must be unique")
+                    r.report(
+                        item.mapping?["id"] ?? item, "services[\(i)].id",
+                        "duplicate service id '\(service.id)'; it is already used by services[\(first)]. Ids must be unique")
                     continue
                 }
                 seen[service.id] = i
@@ -162,7 +165,10 @@ public enum ConfigLoader {
         }
         guard let id = r.string(idNode, "\(field).id", maxLength: 63) else { return nil }
         if !isIdentifier(id) {
-            r.report(idNode, "\(field).id", "'\(YAMLReader.clip(id))' is not a valid id; use lowercase letters, digits and '-', starting with a letter or digit (it appears in public URLs)")
+            r.report(
+                idNode, "\(field).id",
+                "'\(YAMLReader.clip(id))' is not a valid id; use lowercase letters, digits and '-', starting with a letter or digit (it appears in public URLs)"
+            )
         }
         var service = ServiceDefinition(id: id, name: id)
         if let (_, n) = keys["name"], let name = r.string(n, "\(field).name", maxLength: 200) { service.name = name }
@@ -188,7 +194,9 @@ public enum ConfigLoader {
                     if httpURLProblem(url) == nil {
                         service.targets.append(url)
                     } else {
-                        r.report(item, "\(field).targets[\(i)]", "expected an http:// or https:// URL with a host, such as http://127.0.0.1:8000/metrics, got '\(YAMLReader.clip(url))'")
+                        r.report(
+                            item, "\(field).targets[\(i)]",
+                            "expected an http:// or https:// URL with a host, such as http://127.0.0.1:8000/metrics, got '\(YAMLReader.clip(url))'")
                     }
                 }
             }
@@ -203,7 +211,9 @@ public enum ConfigLoader {
             for (i, item) in items.enumerated() {
                 guard let slo = readSLO(item, "\(field).slos[\(i)]", &r) else { continue }
                 if let first = seen[slo.id] {
-                    r.report(item.mapping?["id"] ?? item, "\(field).slos[\(i)].id", "duplicate SLO id '\(slo.id)' in this service; it is already used by slos[\(first)]")
+                    r.report(
+                        item.mapping?["id"] ?? item, "\(field).slos[\(i)].id",
+                        "duplicate SLO id '\(slo.id)' in this service; it is already used by slos[\(first)]")
                     continue
                 }
                 seen[slo.id] = i
@@ -247,7 +257,9 @@ public enum ConfigLoader {
         let before = r.issues.count
         var id: String?
         if let (_, n) = keys["id"], let value = r.string(n, "\(field).id", maxLength: 63) {
-            if isIdentifier(value) { id = value } else {
+            if isIdentifier(value) {
+                id = value
+            } else {
                 r.report(n, "\(field).id", "'\(YAMLReader.clip(value))' is not a valid id; use lowercase letters, digits and '-'")
             }
         } else if keys["id"] == nil {
@@ -351,9 +363,12 @@ public enum ConfigLoader {
 
     /// Nil when the rate card file exists and reads as a YAML mapping; otherwise what is wrong.
     static func rateCardProblem(_ name: String, directory: String) -> String? {
-        guard name.utf8.allSatisfy({ b in
-            (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
-        }), !name.hasPrefix(".") else {
+        guard
+            name.utf8.allSatisfy({ b in
+                (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+                    || b == UInt8(ascii: ".")
+            }), !name.hasPrefix(".")
+        else {
             return "'\(YAMLReader.clip(name))' is not a rate card name; use letters, digits, '-', '_' or '.' (a file in \(directory))"
         }
         let candidates = ["\(directory)/\(name).yaml", "\(directory)/\(name).yml"]

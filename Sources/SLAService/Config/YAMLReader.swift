@@ -129,7 +129,9 @@ struct YAMLReader {
     mutating func duration(_ node: Node, _ field: String) -> ConfigDuration? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, let value = ConfigDuration(parsing: scalar.string) else {
-            report(node, field, "expected a duration such as 15s, 5m, 1h30m or 30d (units ms, s, m, h, d, w, y, largest first), got \(Self.describe(node))")
+            report(
+                node, field,
+                "expected a duration such as 15s, 5m, 1h30m or 30d (units ms, s, m, h, d, w, y, largest first), got \(Self.describe(node))")
             return nil
         }
         return value

@@ -8,6 +8,8 @@ import ServiceLifecycle
 public struct AppDependencies: Sendable {
     /// The database client; nil leaves `/healthz` reporting the database unreachable.
     public var postgres: PostgresClient?
+    /// Watches the database for `/healthz`; made from `postgres` unless given.
+    public var health: DatabaseHealth?
     /// Where the server's own metrics live; `/metrics` emits it.
     public var registry: PrometheusCollectorRegistry
     /// Long-running parts started with the server (database client, collector, demo), in dependency order.
@@ -16,10 +18,11 @@ public struct AppDependencies: Sendable {
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(
-        postgres: PostgresClient? = nil, registry: PrometheusCollectorRegistry = .init(), services: [any Service] = [],
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        postgres: PostgresClient? = nil, health: DatabaseHealth? = nil, registry: PrometheusCollectorRegistry = .init(),
+        services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.postgres = postgres
+        self.health = health
         self.registry = registry
         self.services = services
         self.onServerRunning = onServerRunning
@@ -28,12 +31,14 @@ public struct AppDependencies: Sendable {
 
 /// Assembles the router and the services of one hms-ops server. The CLI and the tests both call it.
 public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
-    let router = buildRouter(config, dependencies: dependencies)
+    let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
+    let router = buildRouter(config, registry: dependencies.registry, health: health)
+    let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "hms-ops"),
-        services: dependencies.services,
-        onServerRunning: { channel in await dependencies.onServerRunning(channel.localAddress?.port ?? config.listen.port) },
+        services: dependencies.services + [health],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.listen.port) },
         logger: logger)
     if let postgres = dependencies.postgres {
         // Migrations run before the listener opens, so no request sees an old schema.
@@ -44,13 +49,13 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
     return app
 }
 
-/// The routes, separate so tests can drive them without a listener.
-public func buildRouter(_ config: HMSConfig, dependencies: AppDependencies) -> Router<BasicRequestContext> {
+/// The routes, on their own so each piece they read is explicit.
+func buildRouter(_ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
-    HealthRoutes(postgres: dependencies.postgres, databaseTimeout: .seconds(2)).register(on: router)
-    MetricsRoutes(registry: dependencies.registry).register(on: router)
+    HealthRoutes(health: health).register(on: router)
+    MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
     return router
 }

@@ -18,7 +18,8 @@ struct IndexPage: Sendable {
         }
     }
 
-    static let style = "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:48rem;padding:0 1rem;color:#1b1b1b;background:#fff}h1{font-size:1.6rem}li{margin:.5rem 0}a{color:#0b4f9c}.meta{color:#454545}"
+    static let style =
+        "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:48rem;padding:0 1rem;color:#1b1b1b;background:#fff}h1{font-size:1.6rem}li{margin:.5rem 0}a{color:#0b4f9c}.meta{color:#454545}"
     /// Base64 SHA-256 of `style`, so the CSP allows exactly this inline style and nothing else.
     static let styleHash = SHA256Base64.digest(style)
 

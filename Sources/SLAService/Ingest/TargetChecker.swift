@@ -28,14 +28,16 @@ public struct TargetChecker: Service {
         var checks: [Check] = []
         for service in config.services {
             for url in service.targets {
-                checks.append(.init(
-                    service: service.id, kind: "scrape", url: url, interval: config.scrapeInterval,
-                    timeout: config.scrapeTimeout, expectStatus: [], bodyContains: nil))
+                checks.append(
+                    .init(
+                        service: service.id, kind: "scrape", url: url, interval: config.scrapeInterval,
+                        timeout: config.scrapeTimeout, expectStatus: [], bodyContains: nil))
             }
             for probe in service.probes {
-                checks.append(.init(
-                    service: service.id, kind: "probe", url: probe.url, interval: probe.interval,
-                    timeout: probe.timeout, expectStatus: probe.expectStatus, bodyContains: probe.bodyContains))
+                checks.append(
+                    .init(
+                        service: service.id, kind: "probe", url: probe.url, interval: probe.interval,
+                        timeout: probe.timeout, expectStatus: probe.expectStatus, bodyContains: probe.bodyContains))
             }
         }
         self.checks = checks
@@ -66,9 +68,11 @@ public struct TargetChecker: Service {
             let start = clock.now
             let outcome = await fetch(check)
             let elapsed = clock.now - start
-            let (up, duration) = gauges ?? (
-                Gauge(label: "hms_target_up", dimensions: dimensions, factory: metrics),
-                Gauge(label: "hms_target_duration_seconds", dimensions: dimensions, factory: metrics))
+            let (up, duration) =
+                gauges ?? (
+                    Gauge(label: "hms_target_up", dimensions: dimensions, factory: metrics),
+                    Gauge(label: "hms_target_duration_seconds", dimensions: dimensions, factory: metrics)
+                )
             gauges = (up, duration)
             up.record(outcome == nil ? 1 : 0)
             duration.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

@@ -28,7 +28,8 @@ public struct DatabaseSession: Sendable {
     static func ensureDatabase(_ url: DatabaseURL, logger: Logger) async throws {
         let admin = url.with(database: "postgres")
         let connection = try await PostgresConnection.connect(
-            configuration: .init(host: admin.host, port: admin.port, username: admin.username, password: admin.password, database: admin.database, tls: .disable),
+            configuration: .init(
+                host: admin.host, port: admin.port, username: admin.username, password: admin.password, database: admin.database, tls: .disable),
             id: 1, logger: logger)
         do {
             let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(url.database)", logger: logger)

@@ -57,7 +57,8 @@ public final class EmbeddedPostgres: Sendable {
         let tools = try Tools.find()
         let runAs: String? = geteuid() == 0 ? "postgres" : nil
         if let runAs, getpwnam(runAs) == nil {
-            throw EmbeddedPostgresError("running as root, but there is no '\(runAs)' user to run PostgreSQL as; install it with: apt-get install -y postgresql")
+            throw EmbeddedPostgresError(
+                "running as root, but there is no '\(runAs)' user to run PostgreSQL as; install it with: apt-get install -y postgresql")
         }
         try makeDirectory(dataDirectory, mode: 0o755)
         let lockPath = dataDirectory + "/embedded.lock"
@@ -122,7 +123,8 @@ public final class EmbeddedPostgres: Sendable {
         if fm.fileExists(atPath: marker), fm.fileExists(atPath: cluster + "/PG_VERSION") {
             guard let text = try? String(contentsOfFile: passwordPath, encoding: .utf8) else {
                 throw EmbeddedPostgresError(
-                    "the embedded cluster at \(cluster) exists but its password file \(passwordPath) is missing; remove both \(cluster) and \(marker) to start afresh")
+                    "the embedded cluster at \(cluster) exists but its password file \(passwordPath) is missing; remove both \(cluster) and \(marker) to start afresh"
+                )
             }
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -161,7 +163,8 @@ public final class EmbeddedPostgres: Sendable {
             logger.notice("stopping an embedded PostgreSQL left running by an earlier hms-ops", metadata: ["pid": "\(pid)"])
             let result = try await Command.asUser(runAs, tools.pgctl, ["-D", cluster, "-m", "fast", "-w", "-t", "60", "stop"]).run()
             if !result.succeeded, isPostmaster(pid: pid, cluster: cluster) {
-                throw EmbeddedPostgresError("could not stop the PostgreSQL server (pid \(pid)) left running in \(cluster)", detail: lastLines(result.output))
+                throw EmbeddedPostgresError(
+                    "could not stop the PostgreSQL server (pid \(pid)) left running in \(cluster)", detail: lastLines(result.output))
             }
         } else {
             logger.notice("removing a stale postmaster.pid left by a crash", metadata: ["cluster": "\(cluster)", "pid": "\(pid)"])
@@ -198,7 +201,8 @@ public final class EmbeddedPostgres: Sendable {
             if !lastOutput.contains("could not bind") && !lastOutput.contains("Address already in use") { break }
             logger.info("port taken before PostgreSQL could bind it; trying another", metadata: ["port": "\(port)"])
         }
-        throw EmbeddedPostgresError("the embedded PostgreSQL server in \(cluster) did not start; its log is \(cluster)/server.log", detail: lastLines(lastOutput))
+        throw EmbeddedPostgresError(
+            "the embedded PostgreSQL server in \(cluster) did not start; its log is \(cluster)/server.log", detail: lastLines(lastOutput))
     }
 
     /// Waits for the owning process to publish its port, then returns its address.
@@ -215,7 +219,8 @@ public final class EmbeddedPostgres: Sendable {
             try await Task.sleep(for: .milliseconds(250))
         }
         throw EmbeddedPostgresError(
-            "another hms-ops holds \(dataDirectory)/embedded.lock but its database did not become ready within 60 s; stop it or use another --data-dir")
+            "another hms-ops holds \(dataDirectory)/embedded.lock but its database did not become ready within 60 s; stop it or use another --data-dir"
+        )
     }
 
     // MARK: Stop
@@ -261,12 +266,15 @@ public final class EmbeddedPostgres: Sendable {
                 if access(initdb, X_OK) == 0, access(pgctl, X_OK) == 0 { return Tools(initdb: initdb, pgctl: pgctl) }
             }
             throw EmbeddedPostgresError(
-                "PostgreSQL's initdb and pg_ctl were not found (looked in /usr/lib/postgresql/*/bin and PATH); install them with: apt-get install -y postgresql, or set database_url in hms-ops.yaml")
+                "PostgreSQL's initdb and pg_ctl were not found (looked in /usr/lib/postgresql/*/bin and PATH); install them with: apt-get install -y postgresql, or set database_url in hms-ops.yaml"
+            )
         }
     }
 
     static func absolute(_ path: String) -> String {
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
+        let url =
+            path.hasPrefix("/")
+            ? URL(fileURLWithPath: path) : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
         return url.standardizedFileURL.path
     }
 

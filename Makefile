@@ -1,0 +1,56 @@
+# hms-ops: `make up` runs it with demo data, `make test` runs everything CI runs.
+# Both install what a fresh Debian machine lacks (as root, or through sudo) before building.
+
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+# Debian packages the build, the embedded database and the tests need.
+APT_PACKAGES := postgresql libpq-dev libxml2-dev curl ca-certificates
+BIN := .build/debug/hms-ops
+# Extra flags for `make up`, e.g. make up ARGS="--port 9191"
+ARGS ?=
+
+.PHONY: up test deps build build-tests lint format bench clean
+
+## Install missing Debian packages (only those missing; nothing when all are there).
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; \
+	  else echo "error: these packages are missing and installing them needs root:$$missing"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi; \
+	command -v swift >/dev/null || { echo "error: swift not found (expected at /opt/swift/usr/bin)"; exit 1; }
+
+build: deps
+	swift build --product hms-ops
+
+## Start the embedded database, demo service with traffic, collector and dashboard on :9090.
+up: build
+	@exec $(BIN) up $(ARGS)
+
+build-tests: deps
+	swift build --build-tests
+
+## The format check: fails on any difference from .swift-format.
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+
+## Everything CI runs: format check, unit tests, and the integration tests on a real
+## PostgreSQL (an embedded cluster the test run starts itself; no database means failure).
+test: build-tests lint
+	swift test --skip-build
+
+bench: build
+	@for script in benchmarks/*.sh; do echo "== $$script"; bash "$$script" || exit 1; done
+
+clean:
+	rm -rf .build

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The CLI's contract: exit 0 for ok, 1 when the input or check failed, 2 for usage errors,
+/// and errors in our words (file:line:column), never Swift type names or stack traces.
+@Suite("hms-ops check and usage, as a subprocess")
+struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func exampleConfigIsValid() async throws {
+        let (status, output) = try await Subprocess.run(["check", "config", Self.root + "/examples/hms-ops.yaml"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("valid (2 services, 3 SLOs)"))
+    }
+
+    @Test func badConfigExitsOneWithLocatedErrors() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).yaml").path
+        try "scrape_interval: 15x\nservices:\n  - id: a\n    slos: [{id: s, objective: 100, sli: {probe: {}}}]\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let (status, output) = try await Subprocess.run(["check", "config", file])
+        #expect(status == 1)
+        #expect(output.contains("\(file):1:18: scrape_interval: expected a duration"))
+        #expect(output.contains("\(file):4:31: services[0].slos[0].objective: expected a percentage between 0 and 100"))
+        #expect(output.contains("2 problems found"))
+        #expect(!output.contains("Error("))
+        #expect(!output.contains("SLAService"))
+    }
+
+    @Test func missingFileIsAnInputError() async throws {
+        let (status, output) = try await Subprocess.run(["check", "config", "/nonexistent/hms-ops.yaml"])
+        #expect(status == 1)
+        #expect(output.contains("/nonexistent/hms-ops.yaml: no such file"))
+    }
+
+    @Test func usageErrorsExitTwo() async throws {
+        let (status, output) = try await Subprocess.run(["up", "--port", "notaport"])
+        #expect(status == 2, "\(output)")
+        let (status2, _) = try await Subprocess.run(["check", "config"])
+        #expect(status2 == 2)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import SLAService
+
+@Suite("Embedded PostgreSQL")
+struct EmbeddedPostgresTests {
+    @Test func staleLockFileFromACrashIsRecovered() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-stale-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try await EmbeddedPostgres.start(dataDirectory: folder, options: .init(unsafeFast: true), logger: TestDatabase.logger)
+        let cluster = first.clusterDirectory
+        await first.stop()
+        // What a power cut leaves: a postmaster.pid naming a process that no longer exists.
+        let pidFile = cluster + "/postmaster.pid"
+        try "999999\n\(cluster)\n1700000000\n5432\n\n127.0.0.1\n  5432001  1\nready   \n".write(toFile: pidFile, atomically: false, encoding: .utf8)
+        if geteuid() == 0, let pw = getpwnam("postgres") { chown(pidFile, pw.pointee.pw_uid, pw.pointee.pw_gid) }
+        let second = try await EmbeddedPostgres.start(dataDirectory: folder, options: .init(unsafeFast: true), logger: TestDatabase.logger)
+        #expect(second.isOwner)
+        try await DatabaseSession.ensureDatabase(second.url, logger: TestDatabase.logger)
+        await second.stop()
+        #expect(!FileManager.default.fileExists(atPath: pidFile))
+    }
+
+    @Test func unreachableDataDirectoryMovesTheClusterWhenRoot() async throws {
+        try #require(geteuid() == 0, "only meaningful as root: a non-root user runs PostgreSQL as itself")
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-private-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        chmod(parent, 0o700)  // like /root: postgres cannot pass through
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let server = try await EmbeddedPostgres.start(dataDirectory: parent + "/data", options: .init(unsafeFast: true), logger: TestDatabase.logger)
+        #expect(server.clusterDirectory.hasPrefix("/var/lib/hms-ops/"))
+        await server.stop()
+        try? FileManager.default.removeItem(atPath: server.clusterDirectory)
+    }
+}

@@ -1,0 +1,15 @@
+import ReportGen
+import Testing
+
+@Suite("Report months")
+struct ReportMonthTests {
+    @Test func parsesAndPrints() {
+        #expect(ReportMonth(parsing: "2026-10")?.description == "2026-10")
+        #expect(ReportMonth(parsing: "2026-12")?.next.description == "2027-01")
+    }
+
+    @Test(arguments: ["2026-13", "2026-00", "26-10", "2026-1", "2026/10", "abcd-ef", "2026-10-01"])
+    func refusesOtherShapes(_ text: String) {
+        #expect(ReportMonth(parsing: text) == nil)
+    }
+}
