@@ -9,4 +9,8 @@ int hms_spawn_closefrom(posix_spawn_file_actions_t *actions, int from);
 /// A close-on-exec pipe: fds[0] reads, fds[1] writes.
 int hms_pipe_cloexec(int fds[2]);
 
+/// Makes this process the reaper of orphaned descendants (Linux PR_SET_CHILD_SUBREAPER), so a
+/// server started through a daemonizing tool is reaped by us, not left a zombie under init.
+int hms_become_subreaper(void);
+
 #endif

@@ -1,3 +1,4 @@
+import CProcessShims
 import Foundation
 import Glibc
 import Logging
@@ -77,6 +78,9 @@ public final class EmbeddedPostgres: Sendable {
                 runAs: runAs, lockDescriptor: -1, logger: logger)
         }
         do {
+            // The server pg_ctl starts is orphaned when pg_ctl exits; as its subreaper we can
+            // collect it when it stops instead of leaving a zombie for init.
+            _ = hms_become_subreaper()
             unlink(dataDirectory + "/embedded.port")
             let password = try await initializeIfNeeded(
                 cluster: cluster, dataDirectory: dataDirectory, passwordPath: passwordPath, tools: tools,
@@ -237,6 +241,8 @@ public final class EmbeddedPostgres: Sendable {
             close(fd)
         }
         unlink(dataDirectory + "/embedded.port")
+        let postmaster = Self.postmasterPID(cluster: clusterDirectory)
+        defer { if let postmaster { Self.reap(postmaster) } }
         do {
             let result = try await Command.asUser(runAs, tools.pgctl, ["-D", clusterDirectory, "-m", "fast", "-w", "-t", "60", "stop"]).run()
             if result.succeeded {
@@ -250,6 +256,24 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The server's pid from its `postmaster.pid`, if it is running.
+    static func postmasterPID(cluster: String) -> pid_t? {
+        guard let text = try? String(contentsOfFile: cluster + "/postmaster.pid", encoding: .utf8),
+            let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingCharacters(in: .whitespaces)), pid > 0
+        else { return nil }
+        return pid
+    }
+
+    /// Collects a stopped server that was our (adopted) child; returns at once if it never was.
+    static func reap(_ pid: pid_t) {
+        for _ in 0..<100 {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno == ECHILD) { return }
+            usleep(50_000)
+        }
+    }
 
     /// Where initdb and pg_ctl are: `HMS_PG_BIN`, then Debian's versioned folders, then PATH.
     struct Tools: Sendable {
