@@ -56,7 +56,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "SLAServiceTests", dependencies: ["SLAService"]),
+        .testTarget(
+            name: "SLAServiceTests",
+            dependencies: [
+                "SLAService",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
         .testTarget(name: "WidgetsTests", dependencies: ["Widgets"]),
         .testTarget(name: "ReportGenTests", dependencies: ["ReportGen"]),

@@ -50,8 +50,8 @@ struct DemoServiceCommand: AsyncParsableCommand {
             }
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
             try await group.run()
-        } catch let error as DemoServiceError {
-            Output.error("error: \(error)")
+        } catch {
+            Output.error("error: \(UserFacingError.describe(error))")
             throw ExitCode(1)
         }
     }

@@ -45,14 +45,9 @@ func runLauncher(_ launcher: Launcher, logLevel: Logger.Level) async throws {
     let logger = Logger(label: "hms-ops")
     do {
         try await launcher.run(registry: registry, logger: logger)
-    } catch let error as LaunchError {
-        Output.error("error: \(error)")
-        throw ExitCode(1)
-    } catch let error as EmbeddedPostgresError {
-        Output.error("error: \(error)")
-        throw ExitCode(1)
-    } catch let error as DemoServiceError {
-        Output.error("error: \(error)")
+    } catch {
+        logger.debug("command failed", metadata: ["error": "\(String(reflecting: error))"])
+        Output.error("error: \(UserFacingError.describe(error))")
         throw ExitCode(1)
     }
 }

@@ -67,7 +67,10 @@ public struct Launcher: Sendable {
     }
 
     private func runServices(database: DatabaseSession, signal: ShutdownSignal, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
-        let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: logger)
+        // The driver logs every failed connection attempt; our health monitor says it once.
+        var driverLogger = logger
+        if logger.logLevel > .debug { driverLogger.logLevel = .warning }
+        let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: driverLogger)
         let factory = PrometheusMetricsFactory(registry: registry)
         var services: [any Service] = [postgres]
         if let demo {
@@ -89,7 +92,7 @@ public struct Launcher: Sendable {
         do {
             try await group.run()
         } catch let error as PSQLError {
-            throw LaunchError("the database at \(database.url) could not be used: \(DatabaseErrorText.describe(error))")
+            throw DatabaseUnavailable(url: database.url, reason: DatabaseErrorText.describe(error))
         }
     }
 }

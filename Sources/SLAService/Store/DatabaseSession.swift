@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOSSL
 import PostgresNIO
 
 /// The database a command uses: the configured server, or the embedded cluster started for it.
@@ -8,10 +10,14 @@ public struct DatabaseSession: Sendable {
     public let embedded: EmbeddedPostgres?
 
     /// Finds the database the way every verb does: `database_url`, else the embedded cluster under `data_dir`.
-    public static func open(_ config: HMSConfig, options: EmbeddedPostgres.Options = .init(), logger: Logger) async throws -> DatabaseSession {
+    /// `attempts` bounds how often a configured server is tried (3 s apart) before giving up.
+    public static func open(
+        _ config: HMSConfig, options: EmbeddedPostgres.Options = .init(), attempts: Int = 3, logger: Logger
+    ) async throws -> DatabaseSession {
         if let text = config.databaseURL {
             guard let url = DatabaseURL(text) else { throw EmbeddedPostgresError("database_url is not a postgres:// URL") }
             logger.info("using the configured PostgreSQL", metadata: ["database": "\(url)"])
+            try await preflight(url, attempts: attempts, logger: logger)
             return DatabaseSession(url: url, embedded: nil)
         }
         let server = try await EmbeddedPostgres.start(dataDirectory: config.dataDirectory, options: options, logger: logger)
@@ -22,6 +28,35 @@ public struct DatabaseSession: Sendable {
             throw error
         }
         return DatabaseSession(url: server.url, embedded: server)
+    }
+
+    /// One connection, a few tries over about ten seconds: a server that is not there is
+    /// reported at once in plain words, not after the pool's minute of retries.
+    static func preflight(_ url: DatabaseURL, attempts: Int, logger: Logger) async throws {
+        var quiet = logger
+        quiet.logLevel = .critical
+        var lastError: any Error = DatabaseUnavailable(url: url, reason: "cannot connect")
+        for attempt in 0..<max(1, attempts) {
+            if attempt > 0 { try await Task.sleep(for: .seconds(3)) }
+            do {
+                let tls: PostgresConnection.Configuration.TLS
+                switch url.sslMode {
+                case "disable": tls = .disable
+                case "require": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+                var configuration = PostgresConnection.Configuration(
+                    host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+                configuration.options.connectTimeout = TimeAmount.seconds(3)
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
+                try await connection.close()
+                return
+            } catch {
+                lastError = error
+                logger.notice("database not reachable yet", metadata: ["database": "\(url)", "attempt": "\(attempt + 1)"])
+            }
+        }
+        throw DatabaseUnavailable(url: url, reason: DatabaseErrorText.describe(lastError))
     }
 
     /// Creates `url.database` if the server does not have it yet (the embedded cluster starts with `postgres` only).

@@ -1,0 +1,44 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Testing
+
+@testable import SLAService
+
+/// Long-running parts stop when the service group asks, without signals and without waiting
+/// out their intervals.
+@Suite("Graceful shutdown")
+struct GracefulShutdownTests {
+    static let logger = Logger(label: "test")
+
+    @Test func collectorStopsMidInterval() async throws {
+        var config = HMSConfig(scrapeInterval: .hours(1))
+        config.services = [ServiceDefinition(id: "a", name: "A", targets: ["http://127.0.0.1:9/metrics"])]
+        let checker = TargetChecker(config: config, metrics: NOOPMetricsHandler.instance, logger: Self.logger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await checker.run() }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test func loadGeneratorStops() async throws {
+        let load = LoadGenerator(baseURL: "http://127.0.0.1:9", pause: .seconds(3600), logger: Self.logger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await load.run() }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test func healthMonitorWithoutADatabaseEndsAtOnce() async throws {
+        let health = DatabaseHealth(postgres: nil, logger: Self.logger)
+        try await health.run()
+        #expect(health.current.reachable == false)
+    }
+}
