@@ -12,24 +12,9 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.currency = currency
     }
 
-    /// Parses plain decimal text such as `0.0425` or `-12.50`; nil for anything else
-    /// (exponents, grouping separators, or more than 38 significant digits).
+    /// Parses plain decimal text such as `0.0425` or `-12.50` (see ``ExactDecimal/parse(_:)``).
     public init?(parsing text: String, currency: String = "USD") {
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty, bytes.count <= 40 else { return nil }
-        var digits = 0
-        var points = 0
-        for (i, b) in bytes.enumerated() {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "."): points += 1
-            case UInt8(ascii: "-"): if i != 0 { return nil }
-            default: return nil
-            }
-        }
-        guard digits > 0, digits <= 38, points <= 1,
-            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        else { return nil }
+        guard let value = ExactDecimal.parse(text) else { return nil }
         self.init(value, currency: currency)
     }
 

@@ -80,6 +80,7 @@ struct AppTests {
                 let text = String(buffer: response.body)
                 #expect(text.contains(#""error":{"#))
                 #expect(text.contains(#""status":404"#))
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
             }
         }
     }

@@ -12,28 +12,25 @@ import Testing
 struct GracefulShutdownTests {
     static let logger = Logger(label: "test")
 
-    @Test func collectorStopsMidInterval() async throws {
-        var config = HMSConfig(scrapeInterval: .hours(1))
-        config.services = [ServiceDefinition(id: "a", name: "A", targets: ["http://127.0.0.1:9/metrics"])]
-        let checker = TargetChecker(config: config, metrics: NOOPMetricsHandler.instance, logger: Self.logger)
+    /// Starts `service`, asks it to shut down, and returns once its `run()` has returned.
+    static func runThenShutDown(_ service: some Service) async throws {
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await checker.run() }
+                group.addTask { try await service.run() }
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
         }
     }
 
+    @Test func collectorStopsMidInterval() async throws {
+        var config = HMSConfig(scrapeInterval: .hours(1))
+        config.services = [ServiceDefinition(id: "a", name: "A", targets: ["http://127.0.0.1:9/metrics"])]
+        try await Self.runThenShutDown(TargetChecker(config: config, metrics: NOOPMetricsHandler.instance, logger: Self.logger))
+    }
+
     @Test func loadGeneratorStops() async throws {
-        let load = LoadGenerator(baseURL: "http://127.0.0.1:9", pause: .seconds(3600), logger: Self.logger)
-        try await testGracefulShutdown { trigger in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await load.run() }
-                trigger.triggerGracefulShutdown()
-                try await group.waitForAll()
-            }
-        }
+        try await Self.runThenShutDown(LoadGenerator(baseURL: "http://127.0.0.1:9", pause: .seconds(3600), logger: Self.logger))
     }
 
     @Test func healthMonitorWithoutADatabaseEndsAtOnce() async throws {

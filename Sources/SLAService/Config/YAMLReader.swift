@@ -1,3 +1,4 @@
+import CostModel
 import Foundation
 import Yams
 
@@ -118,7 +119,7 @@ struct YAMLReader {
     mutating func decimal(_ node: Node, _ field: String) -> Decimal? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, scalar.style == .plain,
-            let value = Self.parseDecimal(scalar.string)
+            let value = ExactDecimal.parse(scalar.string)
         else {
             report(node, field, "expected a number such as 99.9, got \(Self.describe(node))")
             return nil
@@ -135,24 +136,6 @@ struct YAMLReader {
             return nil
         }
         return value
-    }
-
-    /// Plain decimal notation only: digits, one optional point, optional sign.
-    static func parseDecimal(_ text: String) -> Decimal? {
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty, bytes.count <= 40 else { return nil }
-        var digits = 0
-        var points = 0
-        for (i, b) in bytes.enumerated() {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "."): points += 1
-            case UInt8(ascii: "-"), UInt8(ascii: "+"): if i != 0 { return nil }
-            default: return nil
-            }
-        }
-        guard digits > 0, points <= 1 else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
     /// How a node looks to the user, for "expected X, got Y".

@@ -52,6 +52,7 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
 /// The routes, on their own so each piece they read is explicit.
 func buildRouter(_ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth) -> Router<BasicRequestContext> {
     let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     HealthRoutes(health: health).register(on: router)

@@ -11,7 +11,8 @@ struct IndexPage: Sendable {
                 status: .ok,
                 headers: [
                     .contentType: "text/html; charset=utf-8",
-                    .contentSecurityPolicy: "default-src 'none'; style-src 'self' 'sha256-\(IndexPage.styleHash)'; img-src 'self'",
+                    .contentSecurityPolicy:
+                        "default-src 'none'; style-src 'self' 'sha256-\(IndexPage.styleHash)'; img-src 'self'; frame-ancestors 'none'",
                     .cacheControl: "public, max-age=15",
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: html)))
