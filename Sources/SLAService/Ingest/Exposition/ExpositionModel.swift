@@ -1,0 +1,93 @@
+/// Which text format an exposition is written in.
+public enum ExpositionFormat: String, Sendable, Codable {
+    /// Prometheus text format 0.0.4 (`text/plain; version=0.0.4`); timestamps in milliseconds.
+    case prometheusText = "prometheus-0.0.4"
+    /// OpenMetrics 1.0 text (`application/openmetrics-text`); timestamps in seconds, `# EOF` last.
+    case openMetrics = "openmetrics-1.0"
+
+    /// The format a `Content-Type` names, if it names one.
+    public init?(contentType: String) {
+        let type = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        switch type {
+        case "application/openmetrics-text": self = .openMetrics
+        case "text/plain", "": self = .prometheusText
+        default: return nil
+        }
+    }
+
+    /// The format the bytes themselves show: OpenMetrics ends with `# EOF`.
+    public static func sniff(_ bytes: some Collection<UInt8>) -> ExpositionFormat {
+        var tail = Array(bytes.suffix(8))
+        while let last = tail.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { tail.removeLast() }
+        return tail.suffix(5).elementsEqual("# EOF".utf8) ? .openMetrics : .prometheusText
+    }
+}
+
+/// The metric types the two formats know. `unknown` is OpenMetrics' name for 0.0.4's `untyped`.
+public enum MetricType: String, Sendable, Codable, CaseIterable {
+    case counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown
+}
+
+/// One label pair, in the order it was written.
+public struct Label: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An OpenMetrics exemplar: a traced example behind a counter or bucket value.
+public struct Exemplar: Sendable, Equatable, Codable {
+    public var labels: [Label]
+    public var value: Double
+    /// Seconds since the epoch, if given.
+    public var timestamp: Double?
+}
+
+/// One sample line.
+public struct ExpositionSample: Sendable, Equatable {
+    public var name: String
+    public var labels: [Label]
+    public var value: Double
+    /// Seconds since the epoch, if the line carried one (0.0.4's milliseconds are converted).
+    public var timestamp: Double?
+    public var exemplar: Exemplar?
+    /// 1-based line number in the exposition.
+    public var line: Int
+
+    /// The value of label `name`, if present.
+    public func label(_ name: String) -> String? { labels.first { $0.name == name }?.value }
+
+    public static func == (a: ExpositionSample, b: ExpositionSample) -> Bool {
+        a.name == b.name && a.labels == b.labels && a.timestamp == b.timestamp && a.exemplar == b.exemplar
+            && (a.value == b.value || (a.value.isNaN && b.value.isNaN))
+    }
+}
+
+/// A metric family: metadata and its samples, in exposition order.
+public struct MetricFamily: Sendable, Equatable {
+    public var name: String
+    public var type: MetricType
+    public var help: String?
+    public var unit: String?
+    public var samples: [ExpositionSample]
+}
+
+/// What was wrong with one line of an exposition.
+public struct ExpositionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 1-based line number; 0 for the exposition as a whole.
+    public var line: Int
+    public var message: String
+    public var description: String { line > 0 ? "line \(line): \(message)" : message }
+}
+
+/// The outcome of parsing: the families read and every error found (at most a bounded number).
+public struct Exposition: Sendable {
+    public var format: ExpositionFormat
+    public var families: [MetricFamily]
+    public var errors: [ExpositionError]
+    /// Every sample of every family, in exposition order.
+    public var samples: [ExpositionSample] { families.flatMap(\.samples).sorted { $0.line < $1.line } }
+}

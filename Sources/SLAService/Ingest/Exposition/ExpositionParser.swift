@@ -1,0 +1,611 @@
+/// Parses the Prometheus text format 0.0.4 and OpenMetrics 1.0 text from bytes.
+///
+/// It reads line by line with byte offsets (no `String` per line), validates UTF-8 only where a
+/// line has non-ASCII bytes, bounds every line and the number of errors it keeps, and never traps
+/// on input. Syntax errors skip their line and parsing goes on, so `check metrics` can list them
+/// all; callers that ingest treat any error as a failed scrape.
+public struct ExpositionParser {
+    /// Longest line accepted; a longer one is an error, not an allocation.
+    public static let maximumLineBytes = 1 << 20
+    /// Errors kept before the parser stops looking for more.
+    public static let maximumErrors = 100
+
+    let format: ExpositionFormat
+    var om: Bool { format == .openMetrics }
+
+    var families: [FamilyBuilder] = []
+    var familyByName: [String: Int] = [:]
+    /// 0.0.4: sample names owned by declared families (`x_bucket` → histogram `x`).
+    var ownerBySampleName: [String: Int] = [:]
+    /// OpenMetrics: every family name and reserved sample name used so far, to catch clashes.
+    var usedNames: Set<String> = []
+    var current: Int?
+    var errors: [ExpositionError] = []
+    var sawEOF = false
+
+    /// Parses `bytes`; the format comes from the caller (Content-Type) or `ExpositionFormat.sniff`.
+    public static func parse(_ bytes: [UInt8], format: ExpositionFormat) -> Exposition {
+        var parser = ExpositionParser(format: format)
+        bytes.withUnsafeBufferPointer { parser.run($0) }
+        for index in parser.families.indices where parser.errors.count < maximumErrors {
+            parser.errors += FamilyValidator(format: format).validate(parser.families[index])
+        }
+        if parser.errors.count > maximumErrors { parser.errors.removeLast(parser.errors.count - maximumErrors) }
+        return Exposition(
+            format: format, families: parser.families.map(\.family),
+            errors: parser.errors.sorted { $0.line < $1.line })
+    }
+
+    init(format: ExpositionFormat) { self.format = format }
+
+    mutating func fail(_ line: Int, _ message: String) {
+        if errors.count < Self.maximumErrors { errors.append(ExpositionError(line: line, message: message)) }
+    }
+
+    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var lineNumber = 0
+        let count = buffer.count
+        while start < count, errors.count < Self.maximumErrors {
+            lineNumber += 1
+            var end = start
+            while end < count, buffer[end] != 10 { end += 1 }
+            let hasNewline = end < count
+            var lineEnd = end
+            if !om, lineEnd > start, buffer[lineEnd - 1] == 13 { lineEnd -= 1 }  // tolerate CRLF in 0.0.4
+            if lineEnd - start > Self.maximumLineBytes {
+                fail(lineNumber, "line is \(lineEnd - start) bytes long; at most \(Self.maximumLineBytes) are allowed")
+            } else if sawEOF {
+                fail(lineNumber, "text after '# EOF'; it must be the last line")
+                break
+            } else {
+                let line = Line(buffer: buffer, start: start, end: lineEnd, number: lineNumber)
+                if line.hasNonASCII, !line.isValidUTF8 {
+                    fail(lineNumber, "not valid UTF-8 text")
+                } else {
+                    parseLine(line, terminated: hasNewline)
+                }
+            }
+            start = end + 1
+        }
+        if om && !sawEOF && errors.isEmpty {
+            fail(lineNumber + (count > 0 && buffer[count - 1] == 10 ? 1 : 0), "missing '# EOF' at the end (OpenMetrics requires it)")
+        }
+    }
+
+    mutating func parseLine(_ line: Line, terminated: Bool) {
+        if line.isEmpty || (!om && line.isBlank) {
+            if om { fail(line.number, "blank line; OpenMetrics does not allow empty lines") }
+            return
+        }
+        var cursor = line.start
+        if !om { cursor = line.skipBlanks(from: cursor) }
+        if line[cursor] == UInt8(ascii: "#") {
+            parseComment(line, from: cursor)
+        } else {
+            parseSample(line, from: cursor)
+        }
+    }
+
+    // MARK: Metadata
+
+    mutating func parseComment(_ line: Line, from start: Int) {
+        if om {
+            if line.equals(start, "# EOF") {
+                sawEOF = true
+                return
+            }
+            guard
+                line.equals(start, "# HELP ", prefix: true) || line.equals(start, "# TYPE ", prefix: true)
+                    || line.equals(start, "# UNIT ", prefix: true)
+            else {
+                fail(line.number, "OpenMetrics allows only '# HELP', '# TYPE', '# UNIT' and '# EOF' lines starting with '#'")
+                return
+            }
+            let keyword = line.text(start + 2, start + 6)
+            parseMetadata(line, keyword: keyword, from: start + 7)
+            return
+        }
+        // 0.0.4: '#', blanks, a keyword; anything but HELP and TYPE is a comment.
+        var i = line.skipBlanks(from: start + 1)
+        let keywordStart = i
+        while i < line.end, !line.isBlank(at: i) { i += 1 }
+        let keyword = line.text(keywordStart, i)
+        guard keyword == "HELP" || keyword == "TYPE" else { return }
+        guard i < line.end else {
+            fail(line.number, "'# \(keyword)' needs a metric name")
+            return
+        }
+        parseMetadata(line, keyword: keyword, from: line.skipBlanks(from: i))
+    }
+
+    mutating func parseMetadata(_ line: Line, keyword: String, from start: Int) {
+        var i = start
+        guard let name = readMetricName(line, &i, quotedAllowed: true) else { return }
+        // Then exactly one space (OpenMetrics) or blanks (0.0.4), then the rest of the line.
+        var rest = ""
+        if om {
+            if keyword == "HELP" || keyword == "UNIT" {
+                guard i < line.end, line[i] == UInt8(ascii: " ") else {
+                    fail(line.number, "'# \(keyword) \(name)' must be followed by a space and the \(keyword == "HELP" ? "help text" : "unit")")
+                    return
+                }
+                i += 1
+            } else {
+                guard i < line.end, line[i] == UInt8(ascii: " "), i + 1 < line.end else {
+                    fail(line.number, "'# TYPE \(name)' needs a type")
+                    return
+                }
+                i += 1
+            }
+        } else if i < line.end {
+            guard line.isBlank(at: i) else {
+                fail(line.number, "unexpected character after the metric name in '# \(keyword)'")
+                return
+            }
+            i = line.skipBlanks(from: i)
+        }
+        switch keyword {
+        case "HELP":
+            guard let text = line.unescape(i, line.end, quote: false, strict: !om) else {
+                fail(line.number, "invalid escape in help text; only \\\\ and \\n are allowed")
+                return
+            }
+            rest = text
+            setHelp(rest, for: name, line: line.number)
+        case "TYPE":
+            rest = line.text(i, line.end)
+            if !om { rest = rest.trimmingTrailingBlanks() }
+            setType(rest, for: name, line: line.number)
+        default:
+            rest = line.text(i, line.end)
+            setUnit(rest, for: name, line: line.number)
+        }
+    }
+
+    /// The family metadata for `name` belongs to, starting one if needed; nil after an error.
+    mutating func familyForMetadata(_ name: String, line: Int, what: String) -> Int? {
+        if let current, families[current].family.name == name {
+            if !families[current].samples.isEmpty {
+                fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
+                return nil
+            }
+            return current
+        }
+        if om {
+            if usedNames.contains(name) {
+                fail(line, "metric family \(name) is declared again or clashes with an earlier family's samples")
+                return nil
+            }
+            usedNames.insert(name)
+            return startFamily(name, line: line)
+        }
+        if let existing = familyByName[name] {
+            if !families[existing].samples.isEmpty {
+                fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
+                return nil
+            }
+            current = existing
+            return existing
+        }
+        return startFamily(name, line: line)
+    }
+
+    mutating func startFamily(_ name: String, line: Int) -> Int {
+        families.append(FamilyBuilder(name: name, line: line))
+        let index = families.count - 1
+        familyByName[name] = index
+        current = index
+        return index
+    }
+
+    mutating func setHelp(_ help: String, for name: String, line: Int) {
+        guard let index = familyForMetadata(name, line: line, what: "HELP") else { return }
+        guard families[index].family.help == nil else {
+            fail(line, "second '# HELP' line for \(name)")
+            return
+        }
+        families[index].family.help = help
+    }
+
+    mutating func setType(_ text: String, for name: String, line: Int) {
+        let type: MetricType?
+        if om {
+            type = MetricType(rawValue: text)
+        } else {
+            type = text == "untyped" ? .unknown : ["counter", "gauge", "histogram", "summary"].contains(text) ? MetricType(rawValue: text) : nil
+        }
+        guard let type else {
+            let allowed =
+                om ? "counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown" : "counter, gauge, histogram, summary or untyped"
+            fail(line, "unknown metric type '\(Line.clip(text))' for \(name); expected \(allowed)")
+            return
+        }
+        guard let index = familyForMetadata(name, line: line, what: "TYPE") else { return }
+        guard !families[index].typed else {
+            fail(line, "second '# TYPE' line for \(name)")
+            return
+        }
+        families[index].typed = true
+        families[index].family.type = type
+        if om {
+            for reserved in type.sampleSuffixes(openMetrics: true).map({ name + $0 }) where reserved != name {
+                if usedNames.contains(reserved) {
+                    fail(line, "\(name) as a \(type.rawValue) would own \(reserved), which an earlier family already uses")
+                }
+                usedNames.insert(reserved)
+            }
+            if let unit = families[index].family.unit, !unit.isEmpty, type == .info || type == .stateset {
+                fail(line, "\(type.rawValue) metrics cannot have a unit")
+            }
+        } else {
+            for suffix in type.sampleSuffixes(openMetrics: false) where !suffix.isEmpty {
+                ownerBySampleName[name + suffix] = index
+            }
+        }
+    }
+
+    mutating func setUnit(_ unit: String, for name: String, line: Int) {
+        guard let index = familyForMetadata(name, line: line, what: "UNIT") else { return }
+        guard families[index].family.unit == nil else {
+            fail(line, "second '# UNIT' line for \(name)")
+            return
+        }
+        if !unit.isEmpty && !name.hasSuffix("_" + unit) {
+            fail(line, "the unit '\(Line.clip(unit))' must be the suffix of the metric name (\(name) does not end in _\(Line.clip(unit)))")
+            return
+        }
+        if families[index].typed, families[index].family.type == .info || families[index].family.type == .stateset {
+            fail(line, "\(families[index].family.type.rawValue) metrics cannot have a unit")
+            return
+        }
+        families[index].family.unit = unit
+    }
+
+    // MARK: Samples
+
+    mutating func parseSample(_ line: Line, from start: Int) {
+        var i = start
+        var name: String?
+        if line[i] != UInt8(ascii: "{") {
+            guard let plain = readMetricName(line, &i, quotedAllowed: false) else { return }
+            name = plain
+        }
+        if !om, case let next = line.skipBlanks(from: i), next < line.end, line[next] == UInt8(ascii: "{") { i = next }
+        var labels: [Label] = []
+        if i < line.end, line[i] == UInt8(ascii: "{") {
+            guard let parsed = readLabels(line, &i, metricName: &name) else { return }
+            labels = parsed
+        }
+        guard let name, !name.isEmpty else {
+            fail(line.number, "sample without a metric name")
+            return
+        }
+        guard i < line.end else {
+            fail(line.number, "missing value after \(name)")
+            return
+        }
+        guard readSeparator(line, &i) else {
+            fail(line.number, om ? "expected one space before the value" : "expected a blank before the value")
+            return
+        }
+        let valueStart = i
+        while i < line.end, !line.isBlank(at: i) { i += 1 }
+        guard let value = NumberParser.value(line, valueStart, i, openMetrics: om) else {
+            fail(line.number, "invalid value '\(Line.clip(line.text(valueStart, i)))'; expected a number, NaN, +Inf or -Inf")
+            return
+        }
+        var timestamp: Double?
+        var exemplar: Exemplar?
+        if i < line.end {
+            let beforeSeparator = i
+            guard readSeparator(line, &i) else {
+                fail(line.number, "unexpected text after the value")
+                return
+            }
+            if i < line.end, line[i] == UInt8(ascii: "#") {
+                i = beforeSeparator
+            } else if i < line.end {
+                let tsStart = i
+                while i < line.end, !line.isBlank(at: i) { i += 1 }
+                guard let ts = NumberParser.timestamp(line, tsStart, i, openMetrics: om) else {
+                    fail(
+                        line.number,
+                        om
+                            ? "invalid timestamp '\(Line.clip(line.text(tsStart, i)))'; expected seconds as a finite number"
+                            : "invalid timestamp '\(Line.clip(line.text(tsStart, i)))'; expected whole milliseconds")
+                    return
+                }
+                timestamp = ts
+            } else {
+                fail(line.number, "trailing whitespace after the value")
+                return
+            }
+            if i < line.end {
+                if om, line.equals(i, " # ", prefix: true) {
+                    i += 3
+                    guard let parsed = readExemplar(line, &i) else { return }
+                    exemplar = parsed
+                } else if !om, line.skipBlanks(from: i) == line.end {
+                    i = line.end
+                } else {
+                    fail(line.number, "unexpected text after the \(timestamp == nil ? "value" : "timestamp")")
+                    return
+                }
+            }
+        }
+        if i != line.end {
+            fail(line.number, "unexpected text at the end of the line")
+            return
+        }
+        addSample(ExpositionSample(name: name, labels: labels, value: value, timestamp: timestamp, exemplar: exemplar, line: line.number))
+    }
+
+    /// One space (OpenMetrics) or a run of blanks (0.0.4) that must be followed by something.
+    func readSeparator(_ line: Line, _ i: inout Int) -> Bool {
+        guard i < line.end, line.isBlank(at: i) else { return false }
+        if om {
+            guard line[i] == UInt8(ascii: " "), i + 1 < line.end, !line.isBlank(at: i + 1) else { return false }
+            i += 1
+            return true
+        }
+        i = line.skipBlanks(from: i)
+        return i < line.end
+    }
+
+    mutating func addSample(_ sample: ExpositionSample) {
+        let index: Int
+        if let current, families[current].allows(sample.name, openMetrics: om) {
+            index = current
+        } else if om {
+            if usedNames.contains(sample.name) {
+                fail(sample.line, "sample \(sample.name) is not next to the rest of its family; a family's lines must stay together")
+                return
+            }
+            usedNames.insert(sample.name)
+            index = startFamily(sample.name, line: sample.line)
+        } else if let owner = familyByName[sample.name] ?? ownerBySampleName[sample.name] {
+            index = owner
+            current = owner
+        } else {
+            index = startFamily(sample.name, line: sample.line)
+        }
+        families[index].samples.append(sample)
+    }
+
+    // MARK: Tokens
+
+    /// A legacy metric name `[a-zA-Z_:][a-zA-Z0-9_:]*`, or a quoted UTF-8 one where allowed.
+    mutating func readMetricName(_ line: Line, _ i: inout Int, quotedAllowed: Bool) -> String? {
+        if quotedAllowed, i < line.end, line[i] == UInt8(ascii: "\"") {
+            guard let quoted = readQuoted(line, &i) else { return nil }
+            return quoted
+        }
+        let start = i
+        while i < line.end, Line.isNameByte(line[i], first: i == start, colon: true) { i += 1 }
+        guard i > start else {
+            fail(line.number, "expected a metric name (letters, digits, '_' and ':', not starting with a digit)")
+            return nil
+        }
+        if i < line.end, !line.isBlank(at: i), line[i] != UInt8(ascii: "{") {
+            fail(line.number, "invalid character '\(Line.clip(line.text(i, i + 1)))' in metric name")
+            return nil
+        }
+        return line.text(start, i)
+    }
+
+    /// `"..."` with escapes; `\\`, `\"` and `\n` everywhere, others kept as written in
+    /// OpenMetrics and refused in 0.0.4.
+    mutating func readQuoted(_ line: Line, _ i: inout Int) -> String? {
+        guard i < line.end, line[i] == UInt8(ascii: "\"") else {
+            fail(line.number, "expected a double-quoted label value")
+            return nil
+        }
+        let start = i + 1
+        var j = start
+        var escaped = false
+        while j < line.end {
+            let b = line[j]
+            if escaped {
+                escaped = false
+            } else if b == UInt8(ascii: "\\") {
+                escaped = true
+            } else if b == UInt8(ascii: "\"") {
+                break
+            }
+            j += 1
+        }
+        guard j < line.end else {
+            fail(line.number, "unterminated quoted string (missing closing \")")
+            return nil
+        }
+        guard let text = line.unescape(start, j, quote: true, strict: !om) else {
+            fail(line.number, "invalid escape sequence in a quoted string; only \\\\, \\\" and \\n are allowed")
+            return nil
+        }
+        i = j + 1
+        return text
+    }
+
+    /// `{name="value",...}`; `name` may come first as a quoted string (UTF-8 metric names).
+    mutating func readLabels(_ line: Line, _ i: inout Int, metricName: inout String?) -> [Label]? {
+        i += 1
+        var labels: [Label] = []
+        var first = true
+        while true {
+            if !om { i = line.skipBlanks(from: i) }
+            guard i < line.end else {
+                fail(line.number, "unterminated label set (missing '}')")
+                return nil
+            }
+            if line[i] == UInt8(ascii: "}") {
+                if !first && om {
+                    fail(line.number, "trailing comma before '}'")
+                    return nil
+                }
+                i += 1
+                break
+            }
+            var labelName: String
+            if line[i] == UInt8(ascii: "\"") {
+                guard let quoted = readQuoted(line, &i) else { return nil }
+                labelName = quoted
+                if !om { i = line.skipBlanks(from: i) }
+                if metricName == nil, labels.isEmpty, i < line.end, line[i] == UInt8(ascii: ",") || line[i] == UInt8(ascii: "}") {
+                    metricName = quoted
+                    if line[i] == UInt8(ascii: ",") { i += 1 }
+                    first = line[i] == UInt8(ascii: "}") ? true : false
+                    continue
+                }
+            } else {
+                let start = i
+                while i < line.end, Line.isNameByte(line[i], first: i == start, colon: false) { i += 1 }
+                guard i > start else {
+                    fail(line.number, "expected a label name (letters, digits and '_', not starting with a digit)")
+                    return nil
+                }
+                labelName = line.text(start, i)
+            }
+            if !om { i = line.skipBlanks(from: i) }
+            guard i < line.end, line[i] == UInt8(ascii: "=") else {
+                fail(line.number, "expected '=' after label name \(Line.clip(labelName))")
+                return nil
+            }
+            i += 1
+            if !om { i = line.skipBlanks(from: i) }
+            guard let value = readQuoted(line, &i) else { return nil }
+            if labelName == "__name__" {
+                guard metricName == nil else {
+                    fail(line.number, "the metric name is given twice (before the braces and as __name__)")
+                    return nil
+                }
+                metricName = value
+            } else {
+                if labels.contains(where: { $0.name == labelName }) {
+                    fail(line.number, "duplicate label \(Line.clip(labelName))")
+                    return nil
+                }
+                labels.append(Label(labelName, value))
+            }
+            if !om { i = line.skipBlanks(from: i) }
+            guard i < line.end else {
+                fail(line.number, "unterminated label set (missing '}')")
+                return nil
+            }
+            if line[i] == UInt8(ascii: ",") {
+                i += 1
+                first = false
+                if om, i < line.end, line[i] == UInt8(ascii: "}") {
+                    fail(line.number, "trailing comma before '}'")
+                    return nil
+                }
+                continue
+            }
+            guard line[i] == UInt8(ascii: "}") else {
+                fail(line.number, "expected ',' or '}' after a label value")
+                return nil
+            }
+            i += 1
+            break
+        }
+        return labels
+    }
+
+    /// `{labels} value [timestamp]` after ` # `.
+    mutating func readExemplar(_ line: Line, _ i: inout Int) -> Exemplar? {
+        guard i < line.end, line[i] == UInt8(ascii: "{") else {
+            fail(line.number, "an exemplar starts with a label set, as in '# {trace_id=\"abc\"} 1.0'")
+            return nil
+        }
+        var noName: String?
+        guard let labels = readLabels(line, &i, metricName: &noName) else { return nil }
+        if noName != nil {
+            fail(line.number, "an exemplar's labels cannot carry a metric name")
+            return nil
+        }
+        let length = labels.reduce(0) { $0 + $1.name.unicodeScalars.count + $1.value.unicodeScalars.count }
+        guard length <= 128 else {
+            fail(line.number, "exemplar labels are \(length) characters long; at most 128 are allowed")
+            return nil
+        }
+        guard readSeparator(line, &i) else {
+            fail(line.number, "expected one space and a value after the exemplar's labels")
+            return nil
+        }
+        let valueStart = i
+        while i < line.end, !line.isBlank(at: i) { i += 1 }
+        guard let value = NumberParser.value(line, valueStart, i, openMetrics: true) else {
+            fail(line.number, "invalid exemplar value '\(Line.clip(line.text(valueStart, i)))'")
+            return nil
+        }
+        var timestamp: Double?
+        if i < line.end {
+            guard readSeparator(line, &i) else {
+                fail(line.number, "unexpected text after the exemplar value")
+                return nil
+            }
+            let tsStart = i
+            while i < line.end, !line.isBlank(at: i) { i += 1 }
+            guard let ts = NumberParser.timestamp(line, tsStart, i, openMetrics: true), i == line.end else {
+                fail(line.number, "invalid exemplar timestamp '\(Line.clip(line.text(tsStart, i)))'")
+                return nil
+            }
+            timestamp = ts
+        }
+        return Exemplar(labels: labels, value: value, timestamp: timestamp)
+    }
+}
+
+extension MetricType {
+    /// Suffixes of the sample names a family of this type owns ("" is the bare name).
+    func sampleSuffixes(openMetrics: Bool) -> [String] {
+        if !openMetrics {
+            switch self {
+            case .histogram: return ["_bucket", "_count", "_sum"]
+            case .summary: return ["", "_count", "_sum"]
+            default: return [""]
+            }
+        }
+        switch self {
+        case .counter: return ["_total", "_created"]
+        case .gauge, .unknown, .stateset: return [""]
+        case .histogram: return ["_bucket", "_count", "_sum", "_created"]
+        case .gaugehistogram: return ["_bucket", "_gcount", "_gsum"]
+        case .summary: return ["", "_count", "_sum", "_created"]
+        case .info: return ["_info"]
+        }
+    }
+}
+
+/// A family while it is being read.
+struct FamilyBuilder {
+    var family: MetricFamily
+    var typed = false
+    /// First line of the family, for errors about the whole family.
+    var line: Int
+    var samples: [ExpositionSample] {
+        get { family.samples }
+        set { family.samples = newValue }
+    }
+
+    init(name: String, line: Int) {
+        family = MetricFamily(name: name, type: .unknown, help: nil, unit: nil, samples: [])
+        self.line = line
+    }
+
+    /// Whether a sample called `name` belongs to this family.
+    func allows(_ name: String, openMetrics: Bool) -> Bool {
+        let base = family.name
+        guard name.hasPrefix(base) else { return false }
+        let suffix = name.dropFirst(base.count)
+        return family.type.sampleSuffixes(openMetrics: openMetrics).contains { $0 == suffix }
+    }
+}
+
+extension String {
+    func trimmingTrailingBlanks() -> String {
+        var copy = Substring(self)
+        while let last = copy.last, last == " " || last == "\t" { copy.removeLast() }
+        return String(copy)
+    }
+}

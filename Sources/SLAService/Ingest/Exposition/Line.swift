@@ -1,0 +1,97 @@
+/// One line of an exposition as byte offsets into the whole buffer.
+struct Line {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let start: Int
+    let end: Int
+    let number: Int
+
+    subscript(_ i: Int) -> UInt8 { buffer[i] }
+    var isEmpty: Bool { start == end }
+    var isBlank: Bool { skipBlanks(from: start) == end }
+
+    func isBlank(at i: Int) -> Bool { buffer[i] == 32 || buffer[i] == 9 }
+
+    func skipBlanks(from i: Int) -> Int {
+        var j = i
+        while j < end, isBlank(at: j) { j += 1 }
+        return j
+    }
+
+    var hasNonASCII: Bool {
+        var i = start
+        while i < end {
+            if buffer[i] >= 0x80 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    var isValidUTF8: Bool {
+        String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self) != nil
+    }
+
+    /// Bytes `i..<j` as text (the line is known to be valid UTF-8).
+    func text(_ i: Int, _ j: Int) -> String {
+        let upper = min(max(i, j), end)
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<upper]), as: UTF8.self)
+    }
+
+    /// True when the bytes at `i` are `literal` (to the end of the line unless `prefix`).
+    func equals(_ i: Int, _ literal: StaticString, prefix: Bool = false) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard i + count <= end, prefix || i + count == end else { return false }
+        let bytes = literal.utf8Start
+        for k in 0..<count where buffer[i + k] != bytes[k] { return false }
+        return true
+    }
+
+    /// Bytes `i..<j` with escapes resolved: `\\` and `\n`, and `\"` in quoted strings. Unknown
+    /// escapes are kept as written unless `strict`, when they make the text invalid (nil).
+    func unescape(_ i: Int, _ j: Int, quote: Bool, strict: Bool) -> String? {
+        var k = i
+        while k < j, buffer[k] != UInt8(ascii: "\\") { k += 1 }
+        if k == j { return text(i, j) }  // the common case: nothing to unescape
+        var out: [UInt8] = []
+        out.reserveCapacity(j - i)
+        k = i
+        while k < j {
+            let b = buffer[k]
+            if b == UInt8(ascii: "\\"), k + 1 < j {
+                let next = buffer[k + 1]
+                switch next {
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "\"") where quote: out.append(UInt8(ascii: "\""))
+                default:
+                    if strict { return nil }
+                    out.append(b)
+                    out.append(next)
+                }
+                k += 2
+            } else if b == UInt8(ascii: "\\") {
+                if strict { return nil }
+                out.append(b)
+                k += 1
+            } else {
+                out.append(b)
+                k += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func isNameByte(_ b: UInt8, first: Bool, colon: Bool) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): return true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return !first
+        case UInt8(ascii: ":"): return colon
+        default: return false
+        }
+    }
+
+    /// User text quoted back in an error, bounded and without control characters.
+    static func clip(_ text: String) -> String {
+        let cleaned = String(text.unicodeScalars.map { $0.value < 0x20 ? "?" : Character($0) })
+        return cleaned.count > 40 ? String(cleaned.prefix(37)) + "..." : cleaned
+    }
+}

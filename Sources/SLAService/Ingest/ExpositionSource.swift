@@ -1,0 +1,66 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Gets exposition bytes from a file or an http(s) URL, bounded in size and time, with the
+/// format the server declared (if any).
+public enum ExpositionSource {
+    /// Largest exposition accepted (Prometheus' default body limit is unlimited; we are not).
+    public static let maximumBytes = 64 << 20
+    /// What we ask servers for, OpenMetrics first.
+    public static let acceptHeader = "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+
+    /// One client for every scrape, with gzip decompression bounded like the body itself.
+    /// It lives as long as the process (a static is never deinitialized, so never needs shutdown).
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(decompression: .enabled(limit: .size(maximumBytes))))
+
+    public struct Body: Sendable {
+        public var bytes: [UInt8]
+        /// The format the Content-Type named; nil when it named none we know (sniff the bytes).
+        public var declaredFormat: ExpositionFormat?
+    }
+
+    /// Why the bytes could not be had.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func load(_ location: String, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
+        if location.hasPrefix("http://") || location.hasPrefix("https://") {
+            return try await fetch(location, timeout: timeout)
+        }
+        guard let handle = FileHandle(forReadingAtPath: location) else {
+            throw Failure(description: FileManager.default.fileExists(atPath: location) ? "\(location): cannot be read" : "\(location): no such file")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
+        guard data.count <= maximumBytes else { throw Failure(description: "\(location): larger than \(maximumBytes >> 20) MB") }
+        return Body(bytes: Array(data), declaredFormat: nil)
+    }
+
+    static func fetch(_ url: String, timeout: Duration) async throws(Failure) -> Body {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: acceptHeader)
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        request.headers.add(name: "User-Agent", value: "hms-ops")
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds * 1000)))
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw Failure(description: "\(url): HTTP status \(response.status.code)")
+            }
+            var body = try await response.body.collect(upTo: maximumBytes)
+            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            let declared = response.headers.first(name: "Content-Type").flatMap(ExpositionFormat.init(contentType:))
+            return Body(bytes: bytes, declaredFormat: declared)
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw Failure(description: "\(url): response larger than \(maximumBytes >> 20) MB")
+        } catch {
+            throw Failure(description: "\(url): \(UserFacingError.describeNetwork(error))")
+        }
+    }
+}
