@@ -5,12 +5,12 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
 # Debian packages the build, the embedded database and the tests need.
-APT_PACKAGES := postgresql libpq-dev libxml2-dev curl ca-certificates
+APT_PACKAGES := postgresql libpq-dev libxml2-dev curl ca-certificates python3 python3-pip
 BIN := .build/debug/hms-ops
 # Extra flags for `make up`, e.g. make up ARGS="--port 9191"
 ARGS ?=
 
-.PHONY: up test deps build build-tests lint format bench clean
+.PHONY: up test test-tools deps build build-tests lint format bench clean
 
 ## Install missing Debian packages (only those missing; nothing when all are there).
 deps:
@@ -46,8 +46,12 @@ format:
 
 ## Everything CI runs: format check, unit tests, and the integration tests on a real
 ## PostgreSQL (an embedded cluster the test run starts itself; no database means failure).
-test: build-tests lint
+test: build-tests lint test-tools
 	swift test --skip-build
+
+## Python's prometheus_client, the reference the parser parity test compares against.
+test-tools:
+	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
 
 bench: build
 	@for script in benchmarks/*.sh; do echo "== $$script"; bash "$$script" || exit 1; done
