@@ -1,0 +1,102 @@
+import Testing
+
+@testable import SLAService
+
+/// Per-minute rollups, event by event, with no clock and no database.
+@Suite("Minute accumulator")
+struct MinuteAccumulatorTests {
+    static let claims = SeriesKey(metric: "claims_total", labels: [Label("code", "200")], kind: .counter)
+    static let waiting = SeriesKey(metric: "hitl_tasks_waiting", labels: [], kind: .gauge)
+    /// 2026-10-01T00:00:00Z in milliseconds.
+    static let t0: Int64 = 1_790_812_800_000
+    static func at(_ minute: Int64, _ second: Int64) -> Int64 { t0 + minute * 60_000 + second * 1000 }
+
+    func increases(_ rows: [MinuteAccumulator.Row]) -> [Int64: Double?] {
+        Dictionary(uniqueKeysWithValues: rows.map { (($0.minute - Self.t0) / 60_000, $0.increase) })
+    }
+
+    @Test func firstSampleIsABaselineAndLaterIncreasesLandInTheLaterMinute() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.observe(Self.claims, value: 100, at: Self.at(0, 10))
+        acc.observe(Self.claims, value: 130, at: Self.at(0, 40))
+        acc.observe(Self.claims, value: 150, at: Self.at(1, 10))
+        let rows = acc.close(now: Self.at(2, 0))
+        #expect(increases(rows) == [0: 30, 1: 20])
+        #expect(rows.first { $0.minute == Self.t0 }?.count == 2)
+    }
+
+    @Test func aDropIsAResetAndTheNewValueIsTheIncrease() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.observe(Self.claims, value: 1000, at: Self.at(0, 0))
+        acc.observe(Self.claims, value: 1010, at: Self.at(0, 30))
+        acc.observe(Self.claims, value: 4, at: Self.at(1, 0))  // restarted: 4 new events
+        acc.observe(Self.claims, value: 9, at: Self.at(1, 30))
+        #expect(increases(acc.close(now: Self.at(2, 0))) == [0: 10, 1: 9])
+    }
+
+    @Test func afterAGapTheWholeIncreaseLandsInTheFirstMinuteBack() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.observe(Self.claims, value: 10, at: Self.at(0, 0))
+        acc.observe(Self.claims, value: 70, at: Self.at(5, 0))
+        #expect(increases(acc.close(now: Self.at(6, 0))) == [0: nil, 5: 60])
+    }
+
+    @Test func replayedAndOutOfOrderSamplesCountNothing() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.observe(Self.claims, value: 10, at: Self.at(0, 0))
+        acc.observe(Self.claims, value: 20, at: Self.at(0, 30))
+        acc.observe(Self.claims, value: 20, at: Self.at(0, 30))
+        acc.observe(Self.claims, value: 15, at: Self.at(0, 20))
+        #expect(increases(acc.close(now: Self.at(1, 0))) == [0: 10])
+    }
+
+    @Test func gaugesKeepMinMaxSumCountLast() throws {
+        var acc = MinuteAccumulator(grace: 0)
+        for (second, value) in [(0, 5.0), (15, 9), (30, 2), (45, 4)] {
+            acc.observe(Self.waiting, value: value, at: Self.at(0, Int64(second)))
+        }
+        let row = try #require(acc.close(now: Self.at(1, 0)).first)
+        #expect(row.increase == nil)
+        #expect((row.min, row.max, row.sum, row.count, row.last) == (2, 9, 20, 4, 4))
+    }
+
+    @Test func minutesStayOpenForTheGraceThenClose() {
+        var acc = MinuteAccumulator(grace: 20_000)
+        acc.observe(Self.claims, value: 1, at: Self.at(0, 50))
+        acc.observe(Self.claims, value: 2, at: Self.at(0, 59))
+        #expect(acc.close(now: Self.at(1, 10)).isEmpty)  // 10 s after the minute: still open
+        acc.observe(Self.claims, value: 5, at: Self.at(0, 59) + 500)  // a late scrape still counts
+        #expect(increases(acc.close(now: Self.at(1, 20))) == [0: 4])
+    }
+
+    @Test func aCounterSampleForAClosedMinuteGoesToTheNextOpenMinute() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.observe(Self.claims, value: 1, at: Self.at(0, 0))
+        #expect(increases(acc.close(now: Self.at(1, 0))) == [0: nil])
+        acc.observe(Self.claims, value: 3, at: Self.at(0, 50))  // arrives after minute 0 closed
+        acc.observe(Self.waiting, value: 1, at: Self.at(0, 30))  // a gauge for a closed minute is dropped
+        #expect(acc.lateSamples == 1)
+        #expect(increases(acc.close(now: Self.at(2, 0))) == [1: 2])
+    }
+
+    @Test func seededBaselineResumesAfterARestart() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.seed(Self.claims, value: 500, at: Self.at(0, 30))
+        acc.observe(Self.claims, value: 512, at: Self.at(1, 0))
+        #expect(increases(acc.close(now: Self.at(2, 0))) == [1: 12])
+    }
+
+    @Test func nanSamplesAreSkipped() {
+        var acc = MinuteAccumulator(grace: 0)
+        acc.observe(Self.claims, value: 1, at: Self.at(0, 0))
+        acc.observe(Self.claims, value: .nan, at: Self.at(0, 10))
+        acc.observe(Self.claims, value: 3, at: Self.at(0, 20))
+        #expect(increases(acc.close(now: Self.at(1, 0))) == [0: 2])
+    }
+
+    @Test func canonicalFormIsStableAndEscaped() {
+        let a = SeriesKey(metric: "m", labels: [Label("b", "x\"y"), Label("a", "1\n")], kind: .counter)
+        #expect(a.canonical == #"m{a="1\n",b="x\"y"}"#)
+        #expect(a.hash.count == 32)
+    }
+}
