@@ -13,6 +13,7 @@ public struct Migration: Sendable {
 
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     public static let all: [Migration] = [
-        .m0001Foundation
+        .m0001Foundation,
+        .m0002RollupLastAt,
     ]
 }

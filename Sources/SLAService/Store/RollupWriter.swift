@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Writes closed minutes to `rollup_1m` and refolds the hours and days they touch, each step one
+/// statement per batch (UNNEST of arrays), keyed by (series, bucket) so a replay changes nothing.
+public final class RollupWriter: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+    /// Series ids by hash, so each series is looked up once per process.
+    private let ids = Mutex<[[UInt8]: Int64]>([:])
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        self.postgres = postgres
+        self.logger = logger
+    }
+
+    /// Writes `rows` (any series, any minutes) and refolds their hours and days.
+    public func write(_ rows: [MinuteAccumulator.Row]) async throws {
+        guard !rows.isEmpty else { return }
+        let seriesIDs = try await ensureSeries(Array(Set(rows.map(\.series))))
+        let nan = Double.nan
+        var series: [Int64] = [], minutes: [Int64] = [], increases: [Double] = [], mins: [Double] = [], maxes: [Double] = []
+        var sums: [Double] = [], counts: [Int64] = [], lasts: [Double] = [], lastAts: [Int64] = []
+        for row in rows {
+            guard let id = seriesIDs[row.series.hash] else { continue }
+            series.append(id)
+            minutes.append(row.minute)
+            // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
+            increases.append(row.increase ?? nan)
+            mins.append(row.min ?? nan)
+            maxes.append(row.max ?? nan)
+            sums.append(row.sum ?? nan)
+            counts.append(Int64(row.count))
+            lasts.append(row.last)
+            lastAts.append(row.lastTimestamp)
+        }
+        try await postgres.query(
+            """
+            INSERT INTO rollup_1m (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT s, to_timestamp(b / 1000.0), NULLIF(i, 'NaN'), NULLIF(mn, 'NaN'), NULLIF(mx, 'NaN'), NULLIF(sm, 'NaN'), c, l,
+                   to_timestamp(la / 1000.0)
+            FROM UNNEST(\(series)::int8[], \(minutes)::int8[], \(increases)::float8[], \(mins)::float8[], \(maxes)::float8[],
+                        \(sums)::float8[], \(counts)::int8[], \(lasts)::float8[], \(lastAts)::int8[])
+                 AS t(s, b, i, mn, mx, sm, c, l, la)
+            ON CONFLICT (series_id, bucket) DO UPDATE SET
+                increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
+                count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
+            """, logger: logger)
+        try await fold(series: series, minutes: minutes)
+    }
+
+    /// Recomputes the hour rows, then the day rows, that contain the given minutes, from the
+    /// level below: an hour is the sum of its minutes, a day the sum of its hours.
+    func fold(series: [Int64], minutes: [Int64]) async throws {
+        let hourStarts = minutes.map { $0 / 3_600_000 * 3_600_000 }
+        try await postgres.query(
+            """
+            INSERT INTO rollup_1h (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT m.series_id, k.h, sum(m.increase), min(m.min), max(m.max), sum(m.sum), sum(m.count),
+                   (array_agg(m.last ORDER BY m.bucket DESC))[1], max(m.last_at)
+            FROM (SELECT DISTINCT s, to_timestamp(h / 1000.0) AS h FROM UNNEST(\(series)::int8[], \(hourStarts)::int8[]) AS u(s, h)) AS k
+            JOIN rollup_1m m ON m.series_id = k.s AND m.bucket >= k.h AND m.bucket < k.h + interval '1 hour'
+            GROUP BY m.series_id, k.h
+            ON CONFLICT (series_id, bucket) DO UPDATE SET
+                increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
+                count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
+            """, logger: logger)
+        // Days are UTC days; calendar windows in other zones combine hours at their edges.
+        let dayStarts = minutes.map { $0 / 86_400_000 * 86_400_000 }
+        try await postgres.query(
+            """
+            INSERT INTO rollup_1d (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT h.series_id, k.d, sum(h.increase), min(h.min), max(h.max), sum(h.sum), sum(h.count),
+                   (array_agg(h.last ORDER BY h.bucket DESC))[1], max(h.last_at)
+            FROM (SELECT DISTINCT s, to_timestamp(d / 1000.0) AS d FROM UNNEST(\(series)::int8[], \(dayStarts)::int8[]) AS u(s, d)) AS k
+            JOIN rollup_1h h ON h.series_id = k.s AND h.bucket >= k.d AND h.bucket < k.d + interval '1 day'
+            GROUP BY h.series_id, k.d
+            ON CONFLICT (series_id, bucket) DO UPDATE SET
+                increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
+                count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
+            """, logger: logger)
+    }
+
+    /// Ids of the given series, inserting the ones the database has not seen (one statement).
+    func ensureSeries(_ keys: [SeriesKey]) async throws -> [[UInt8]: Int64] {
+        var known = ids.withLock { cache in keys.reduce(into: [[UInt8]: Int64]()) { out, key in out[key.hash] = cache[key.hash] } }
+        let missing = keys.filter { known[$0.hash] == nil }
+        guard !missing.isEmpty else { return known }
+        let metrics = missing.map(\.metric)
+        let labels = missing.map { Self.labelsJSON($0.labels) }
+        let kinds = missing.map(\.kind.rawValue)
+        let hashes = missing.map { $0.hash.map { String(format: "%02x", $0) }.joined() }
+        let rows = try await postgres.query(
+            """
+            INSERT INTO series (metric, labels, kind, hash)
+            SELECT m, l::jsonb, k, decode(h, 'hex') FROM UNNEST(\(metrics)::text[], \(labels)::text[], \(kinds)::text[], \(hashes)::text[]) AS t(m, l, k, h)
+            ON CONFLICT (hash) DO UPDATE SET metric = EXCLUDED.metric
+            RETURNING id, encode(hash, 'hex')
+            """, logger: logger)
+        var fresh: [[UInt8]: Int64] = [:]
+        for try await (id, hex) in rows.decode((Int64, String).self) {
+            fresh[Self.bytes(hex: hex)] = id
+        }
+        ids.withLock { cache in cache.merge(fresh) { $1 } }
+        known.merge(fresh) { $1 }
+        return known
+    }
+
+    /// Labels as a JSON object; JSONSerialization escapes whatever the values hold.
+    static func labelsJSON(_ labels: [Label]) -> String {
+        let object = Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(hex.utf8.count / 2)
+        var iterator = hex.utf8.makeIterator()
+        while let a = iterator.next(), let b = iterator.next() {
+            func nibble(_ c: UInt8) -> UInt8 { c >= 97 ? c - 87 : c - 48 }
+            out.append(nibble(a) << 4 | nibble(b))
+        }
+        return out
+    }
+
+    /// The newest stored value of every counter-like series, to seed baselines after a restart.
+    public func latestValues(since: Int64) async throws -> [(SeriesKey, Double, Int64)] {
+        let rows = try await postgres.query(
+            """
+            SELECT DISTINCT ON (r.series_id) s.metric, s.labels::text, s.kind, r.last, (extract(epoch FROM r.last_at) * 1000)::int8
+            FROM rollup_1m r JOIN series s ON s.id = r.series_id
+            WHERE r.bucket >= to_timestamp(\(since) / 1000.0) AND r.last_at IS NOT NULL AND s.kind <> 'gauge'
+            ORDER BY r.series_id, r.bucket DESC
+            """, logger: logger)
+        var out: [(SeriesKey, Double, Int64)] = []
+        for try await (metric, labelsText, kindText, last, at) in rows.decode((String, String, String, Double, Int64).self) {
+            guard let kind = SeriesKind(rawValue: kindText),
+                let object = try? JSONSerialization.jsonObject(with: Data(labelsText.utf8)) as? [String: String]
+            else { continue }
+            out.append((SeriesKey(metric: metric, labels: object.map { Label($0.key, $0.value) }, kind: kind), last, at))
+        }
+        return out
+    }
+}

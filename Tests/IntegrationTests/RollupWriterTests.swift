@@ -1,0 +1,102 @@
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import SLAService
+
+/// Rollups on a real PostgreSQL: minutes land once, hours and days are their sums, replays
+/// change nothing, and a restart can resume counter baselines from what was stored.
+@Suite("Rollup writer")
+struct RollupWriterTests {
+    static let claims = SeriesKey(metric: "claims_total", labels: [Label("code", "200"), Label("job", "crop-relief")], kind: .counter)
+    static let waiting = SeriesKey(metric: "hitl_tasks_waiting", labels: [Label("job", "crop-relief")], kind: .gauge)
+    /// 2026-10-01T23:58:00Z: the samples cross an hour and a day boundary.
+    static let t0: Int64 = 1_790_899_080_000
+
+    /// Two minutes before midnight and two after, one sample every 15 s.
+    static func rows() -> [MinuteAccumulator.Row] {
+        var acc = MinuteAccumulator(grace: 0)
+        for step in 0..<16 {
+            let at = t0 + Int64(step) * 15_000
+            acc.observe(claims, value: Double(100 + step * 10), at: at)
+            acc.observe(waiting, value: Double(step % 5), at: at)
+        }
+        return acc.close(now: t0 + 5 * 60_000)
+    }
+
+    func total(_ client: PostgresClient, _ table: String, metric: String) async throws -> (Double, Int) {
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT coalesce(sum(r.increase), 0)::float8, count(*)::int8 FROM \(table) r JOIN series s ON s.id = r.series_id
+                    WHERE s.metric = $1
+                    """, binds: { var b = PostgresBindings(); b.append(metric); return b }()), logger: TestDatabase.logger)
+        for try await (sum, count) in rows.decode((Double, Int64).self) { return (sum, Int(count)) }
+        return (0, 0)
+    }
+
+    @Test func minutesHoursAndDaysAgreeAndReplaysChangeNothing() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let rows = Self.rows()
+            try await writer.write(rows)
+            // 15 increases of 10 after the baseline sample: 150 events.
+            #expect(try await total(client, "rollup_1m", metric: "claims_total") == (150, 4))
+            #expect(try await total(client, "rollup_1h", metric: "claims_total") == (150, 2))
+            #expect(try await total(client, "rollup_1d", metric: "claims_total") == (150, 2))
+            try await writer.write(rows)
+            try await writer.write(rows.reversed())
+            #expect(try await total(client, "rollup_1m", metric: "claims_total") == (150, 4))
+            #expect(try await total(client, "rollup_1d", metric: "claims_total") == (150, 2))
+            // A fresh writer (a restarted process) finds the same series instead of adding new ones.
+            try await RollupWriter(postgres: client, logger: TestDatabase.logger).write(rows)
+            let count = try await client.query("SELECT count(*)::int8 FROM series", logger: TestDatabase.logger)
+            for try await n in count.decode(Int64.self) { #expect(n == 2) }
+        }
+    }
+
+    @Test func gaugeStatisticsFoldIntoHours() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            try await RollupWriter(postgres: client, logger: TestDatabase.logger).write(Self.rows())
+            let rows = try await client.query(
+                """
+                SELECT min(r.min)::float8, max(r.max)::float8, sum(r.count)::int8 FROM rollup_1h r JOIN series s ON s.id = r.series_id
+                WHERE s.metric = 'hitl_tasks_waiting'
+                """, logger: TestDatabase.logger)
+            for try await (low, high, samples) in rows.decode((Double, Double, Int64).self) {
+                #expect((low, high, samples) == (0, 4, 16))
+            }
+        }
+    }
+
+    @Test func storedValuesSeedBaselinesAfterARestart() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            try await writer.write(Self.rows())
+            let latest = try await writer.latestValues(since: Self.t0 - 3_600_000)
+            #expect(latest.count == 1)  // the counter; gauges need no baseline
+            let (series, value, at) = try #require(latest.first)
+            #expect(series == Self.claims)
+            #expect(value == 250 && at == Self.t0 + 15 * 15_000)
+            var acc = MinuteAccumulator(grace: 0)
+            acc.seed(series, value: value, at: at)
+            acc.observe(series, value: 262, at: at + 60_000)
+            #expect(acc.close(now: at + 180_000).compactMap(\.increase) == [12])
+        }
+    }
+
+    @Test func hostileLabelValuesAreStoredAsTheyAre() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let nasty = SeriesKey(metric: "x", labels: [Label("v", "'); DROP TABLE series; --\"\\\n{}")], kind: .gauge)
+            var acc = MinuteAccumulator(grace: 0)
+            acc.observe(nasty, value: 1, at: Self.t0)
+            try await RollupWriter(postgres: client, logger: TestDatabase.logger).write(acc.close(now: Self.t0 + 120_000))
+            let rows = try await client.query("SELECT labels->>'v' FROM series", logger: TestDatabase.logger)
+            for try await value in rows.decode(String.self) { #expect(value == "'); DROP TABLE series; --\"\\\n{}") }
+        }
+    }
+}
