@@ -30,7 +30,10 @@ struct RollupWriterTests {
                 unsafeSQL: """
                     SELECT coalesce(sum(r.increase), 0)::float8, count(*)::int8 FROM \(table) r JOIN series s ON s.id = r.series_id
                     WHERE s.metric = $1
-                    """, binds: { var b = PostgresBindings(); b.append(metric); return b }()), logger: TestDatabase.logger)
+                    """,
+                binds: {
+                    var b = PostgresBindings(); b.append(metric); return b
+                }()), logger: TestDatabase.logger)
         for try await (sum, count) in rows.decode((Double, Int64).self) { return (sum, Int(count)) }
         return (0, 0)
     }

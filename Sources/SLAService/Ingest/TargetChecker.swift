@@ -22,9 +22,10 @@ public struct TargetChecker: Service {
 
     public var checks: [Check]
     public var metrics: any MetricsFactory
+    public var pipeline: IngestPipeline?
     public var logger: Logger
 
-    public init(config: HMSConfig, metrics: any MetricsFactory, logger: Logger) {
+    public init(config: HMSConfig, metrics: any MetricsFactory, pipeline: IngestPipeline? = nil, logger: Logger) {
         var checks: [Check] = []
         for service in config.services {
             for url in service.targets {
@@ -42,6 +43,7 @@ public struct TargetChecker: Service {
         }
         self.checks = checks
         self.metrics = metrics
+        self.pipeline = pipeline
         self.logger = logger
     }
 
@@ -91,16 +93,54 @@ public struct TargetChecker: Service {
         }
     }
 
-    /// Nil when the check passed; otherwise why it failed.
+    /// Nil when the check passed; otherwise why it failed. Scraped samples go to the pipeline.
     func fetch(_ check: Check) async -> String? {
-        var request = HTTPClientRequest(url: check.url)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startedAt = Self.epochMilliseconds()
+        let target = [Label("instance", Self.instance(check.url)), Label("job", check.service)]
         if check.kind == "scrape" {
-            request.headers.add(name: "Accept", value: "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+            var outcome: String?
+            var samples = 0
+            do {
+                let body = try await ExpositionSource.load(check.url, timeout: check.timeout.duration)
+                let exposition = ExpositionParser.parse(body.bytes, format: body.declaredFormat ?? ExpositionFormat.sniff(body.bytes))
+                if let first = exposition.errors.first {
+                    outcome = "invalid exposition (\(exposition.errors.count) errors), first at \(first)"
+                } else {
+                    let observations = SampleMapper.observations(exposition, targetLabels: target, scrapedAt: startedAt)
+                    samples = observations.count
+                    await pipeline?.ingest(observations)
+                }
+            } catch {
+                outcome = error.description
+            }
+            let seconds = Self.seconds(clock.now - start)
+            await pipeline?.ingest([
+                .init(series: SeriesKey(metric: "up", labels: target, kind: .gauge), value: outcome == nil ? 1 : 0, at: startedAt),
+                .init(series: SeriesKey(metric: "scrape_duration_seconds", labels: target, kind: .gauge), value: seconds, at: startedAt),
+                .init(series: SeriesKey(metric: "scrape_samples_scraped", labels: target, kind: .gauge), value: Double(samples), at: startedAt),
+            ])
+            return outcome
         }
+        let outcome = await probe(check)
+        let probeLabels = [Label("instance", check.url), Label("job", check.service)]
+        await pipeline?.ingest([
+            .init(series: SeriesKey(metric: "probe_success", labels: probeLabels, kind: .gauge), value: outcome == nil ? 1 : 0, at: startedAt),
+            .init(
+                series: SeriesKey(metric: "probe_duration_seconds", labels: probeLabels, kind: .gauge), value: Self.seconds(clock.now - start),
+                at: startedAt),
+        ])
+        return outcome
+    }
+
+    /// An uptime check: status (any 2xx, or the listed codes) and, if asked, a body substring.
+    func probe(_ check: Check) async -> String? {
+        var request = HTTPClientRequest(url: check.url)
         request.headers.add(name: "User-Agent", value: "hms-ops")
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(check.timeout.milliseconds))
-            let body = try await response.body.collect(upTo: 32 << 20)
+            let body = try await response.body.collect(upTo: 4 << 20)
             let status = Int(response.status.code)
             let statusOK = check.expectStatus.isEmpty ? (200..<300).contains(status) : check.expectStatus.contains(status)
             guard statusOK else { return "HTTP status \(status)" }
@@ -109,9 +149,14 @@ public struct TargetChecker: Service {
             }
             return nil
         } catch {
-            return "\(error)"
+            return UserFacingError.describeNetwork(error)
         }
     }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    /// Now, in milliseconds since the epoch: the wall clock samples are stamped with.
+    public static func epochMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// `host:port` of a URL, the Prometheus `instance` label.
     static func instance(_ url: String) -> String {

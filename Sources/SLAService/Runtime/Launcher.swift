@@ -72,7 +72,10 @@ public struct Launcher: Sendable {
         if logger.logLevel > .debug { driverLogger.logLevel = .warning }
         let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: driverLogger)
         let factory = PrometheusMetricsFactory(registry: registry)
-        var services: [any Service] = [postgres]
+        let pipeline = IngestPipeline(writer: RollupWriter(postgres: postgres, logger: logger), logger: logger.with("component", "ingest"))
+        // Listed in start order; shutdown runs backwards, so the last flush happens after the
+        // collector has stopped and before the database client closes.
+        var services: [any Service] = [postgres, IngestFlusher(pipeline: pipeline)]
         if let demo {
             let demoApp = try DemoService.makeApplication(demo, logger: logger.with("component", "demo")) { port in
                 logger.info("demo service listening", metadata: ["url": "http://\(demo.host):\(port)"])
@@ -80,7 +83,7 @@ public struct Launcher: Sendable {
             services.append(demoApp)
             services.append(LoadGenerator(baseURL: "http://\(demo.host):\(demo.port)", logger: logger.with("component", "load")))
         }
-        services.append(TargetChecker(config: config, metrics: factory, logger: logger.with("component", "collector")))
+        services.append(TargetChecker(config: config, metrics: factory, pipeline: pipeline, logger: logger.with("component", "collector")))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
         let announce = self.announce
         let dependencies = AppDependencies(postgres: postgres, registry: registry, services: services) { port in
