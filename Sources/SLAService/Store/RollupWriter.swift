@@ -51,36 +51,38 @@ public final class RollupWriter: Sendable {
         try await fold(series: series, minutes: minutes)
     }
 
+    /// A coarser rollup level and the level it is folded from.
+    enum FoldLevel: CaseIterable {
+        case hour, day
+
+        var milliseconds: Int64 { self == .hour ? 3_600_000 : 86_400_000 }
+        // Identifiers cannot be bound; these are constants of ours, never input.
+        var source: String { self == .hour ? "rollup_1m" : "rollup_1h" }
+        var target: String { self == .hour ? "rollup_1h" : "rollup_1d" }
+        var interval: String { self == .hour ? "1 hour" : "1 day" }
+    }
+
     /// Recomputes the hour rows, then the day rows, that contain the given minutes, from the
-    /// level below: an hour is the sum of its minutes, a day the sum of its hours.
+    /// level below: an hour is the sum of its minutes, a day the sum of its hours (UTC days;
+    /// calendar windows in other zones combine hours at their edges).
     func fold(series: [Int64], minutes: [Int64]) async throws {
-        let hourStarts = minutes.map { $0 / 3_600_000 * 3_600_000 }
-        try await postgres.query(
-            """
-            INSERT INTO rollup_1h (series_id, bucket, increase, min, max, sum, count, last, last_at)
-            SELECT m.series_id, k.h, sum(m.increase), min(m.min), max(m.max), sum(m.sum), sum(m.count),
-                   (array_agg(m.last ORDER BY m.bucket DESC))[1], max(m.last_at)
-            FROM (SELECT DISTINCT s, to_timestamp(h / 1000.0) AS h FROM UNNEST(\(series)::int8[], \(hourStarts)::int8[]) AS u(s, h)) AS k
-            JOIN rollup_1m m ON m.series_id = k.s AND m.bucket >= k.h AND m.bucket < k.h + interval '1 hour'
-            GROUP BY m.series_id, k.h
-            ON CONFLICT (series_id, bucket) DO UPDATE SET
-                increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
-                count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
-            """, logger: logger)
-        // Days are UTC days; calendar windows in other zones combine hours at their edges.
-        let dayStarts = minutes.map { $0 / 86_400_000 * 86_400_000 }
-        try await postgres.query(
-            """
-            INSERT INTO rollup_1d (series_id, bucket, increase, min, max, sum, count, last, last_at)
-            SELECT h.series_id, k.d, sum(h.increase), min(h.min), max(h.max), sum(h.sum), sum(h.count),
-                   (array_agg(h.last ORDER BY h.bucket DESC))[1], max(h.last_at)
-            FROM (SELECT DISTINCT s, to_timestamp(d / 1000.0) AS d FROM UNNEST(\(series)::int8[], \(dayStarts)::int8[]) AS u(s, d)) AS k
-            JOIN rollup_1h h ON h.series_id = k.s AND h.bucket >= k.d AND h.bucket < k.d + interval '1 day'
-            GROUP BY h.series_id, k.d
-            ON CONFLICT (series_id, bucket) DO UPDATE SET
-                increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
-                count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
-            """, logger: logger)
+        for level in FoldLevel.allCases {
+            var binds = PostgresBindings()
+            binds.append(series)
+            binds.append(minutes.map { $0 / level.milliseconds * level.milliseconds })
+            let sql = """
+                INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
+                SELECT r.series_id, k.start, sum(r.increase), min(r.min), max(r.max), sum(r.sum), sum(r.count),
+                       (array_agg(r.last ORDER BY r.bucket DESC))[1], max(r.last_at)
+                FROM (SELECT DISTINCT s, to_timestamp(b / 1000.0) AS start FROM UNNEST($1::int8[], $2::int8[]) AS u(s, b)) AS k
+                JOIN \(level.source) r ON r.series_id = k.s AND r.bucket >= k.start AND r.bucket < k.start + interval '\(level.interval)'
+                GROUP BY r.series_id, k.start
+                ON CONFLICT (series_id, bucket) DO UPDATE SET
+                    increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
+                    count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
+                """
+            try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        }
     }
 
     /// Ids of the given series, inserting the ones the database has not seen (one statement).
