@@ -10,6 +10,8 @@ public struct AppDependencies: Sendable {
     public var postgres: PostgresClient?
     /// Watches the database for `/healthz`; made from `postgres` unless given.
     public var health: DatabaseHealth?
+    /// Where pushed metrics are kept; nil leaves the push routes out.
+    public var pushStore: PushStore?
     /// Where the server's own metrics live; `/metrics` emits it.
     public var registry: PrometheusCollectorRegistry
     /// Long-running parts started with the server (database client, collector, demo), in dependency order.
@@ -18,11 +20,13 @@ public struct AppDependencies: Sendable {
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(
-        postgres: PostgresClient? = nil, health: DatabaseHealth? = nil, registry: PrometheusCollectorRegistry = .init(),
+        postgres: PostgresClient? = nil, health: DatabaseHealth? = nil, pushStore: PushStore? = nil,
+        registry: PrometheusCollectorRegistry = .init(),
         services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.postgres = postgres
         self.health = health
+        self.pushStore = pushStore
         self.registry = registry
         self.services = services
         self.onServerRunning = onServerRunning
@@ -32,7 +36,7 @@ public struct AppDependencies: Sendable {
 /// Assembles the router and the services of one hms-ops server. The CLI and the tests both call it.
 public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
     let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
-    let router = buildRouter(config, registry: dependencies.registry, health: health)
+    let router = buildRouter(config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore)
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
@@ -50,13 +54,16 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
 }
 
 /// The routes, on their own so each piece they read is explicit.
-func buildRouter(_ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth) -> Router<BasicRequestContext> {
-    let router = Router()
+func buildRouter(
+    _ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth, pushStore: PushStore?
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     HealthRoutes(health: health).register(on: router)
     MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
+    if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
     return router
 }

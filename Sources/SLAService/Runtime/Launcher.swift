@@ -84,9 +84,11 @@ public struct Launcher: Sendable {
             services.append(LoadGenerator(baseURL: "http://\(demo.host):\(demo.port)", logger: logger.with("component", "load")))
         }
         services.append(TargetChecker(config: config, metrics: factory, pipeline: pipeline, logger: logger.with("component", "collector")))
+        let pushStore = PushStore()
+        services.append(PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
         let announce = self.announce
-        let dependencies = AppDependencies(postgres: postgres, registry: registry, services: services) { port in
+        let dependencies = AppDependencies(postgres: postgres, pushStore: pushStore, registry: registry, services: services) { port in
             announce("http://\(host):\(port)")
         }
         let app = buildApplication(config, dependencies: dependencies, logger: logger)

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+
+/// `PUT|POST|DELETE /push/job/{job}[/{label}/{value}...]`, as the Pushgateway takes them: the
+/// body is the text format (0.0.4, or OpenMetrics by Content-Type); `label@base64` takes a
+/// base64url value (for values with `/`). Same gate as admin routes: token, or loopback only.
+struct PushRoutes: Sendable {
+    let store: PushStore
+    let gate: AdminGate
+    static let maximumBodyBytes = 16 << 20
+
+    func register(on router: Router<AppRequestContext>) {
+        router.put("push/job/**") { request, context in try await self.handle(request, context, mode: .replaceGroup) }
+        router.post("push/job/**") { request, context in try await self.handle(request, context, mode: .replaceFamilies) }
+        router.delete("push/job/**") { request, context in
+            try self.gate.check(request, context)
+            await self.store.delete(try Self.group(context.parameters.getCatchAll()))
+            return Response(status: .accepted)
+        }
+    }
+
+    func handle(_ request: Request, _ context: AppRequestContext, mode: PushStore.Mode) async throws -> Response {
+        try gate.check(request, context)
+        let group = try Self.group(context.parameters.getCatchAll())
+        var body = request.body
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: Self.maximumBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "a push may be at most \(Self.maximumBodyBytes >> 20) MB")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        let format = request.headers[.contentType].flatMap(ExpositionFormat.init(contentType:)) ?? ExpositionFormat.sniff(bytes)
+        let exposition = ExpositionParser.parse(bytes, format: format)
+        if let first = exposition.errors.first {
+            throw APIError(.badRequest, "the pushed metrics are invalid: \(first)")
+        }
+        for family in exposition.families {
+            for sample in family.samples {
+                if sample.timestamp != nil {
+                    throw APIError(.badRequest, "line \(sample.line): pushed samples must not carry timestamps")
+                }
+                for label in group.labels {
+                    if let value = sample.label(label.name), value != label.value {
+                        throw APIError(
+                            .badRequest, "line \(sample.line): label \(label.name)=\"\(Line.clip(value))\" conflicts with the URL's \(label.name)")
+                    }
+                }
+            }
+        }
+        if let problem = await store.push(exposition.families, to: group, mode: mode) {
+            throw APIError(.conflict, problem)
+        }
+        return Response(status: .ok)
+    }
+
+    /// `job/{job}/{label}/{value}...` after `/push/`, decoded and checked.
+    static func group(_ parts: [Substring]) throws -> PushStore.Group {
+        // The route matched "push/job/**", so parts are what follows "job/".
+        guard let job = parts.first, !job.isEmpty else { throw APIError(.badRequest, "the URL needs a job: /push/job/{job}") }
+        guard parts.count % 2 == 1, parts.count <= 41 else {
+            throw APIError(.badRequest, "after the job, the URL takes label/value pairs, at most 20")
+        }
+        var labels = [Label("job", try decode(String(job), base64: false))]
+        var index = 1
+        while index < parts.count {
+            var name = String(parts[index])
+            let base64 = name.hasSuffix("@base64")
+            if base64 { name.removeLast("@base64".count) }
+            guard name.utf8.count <= 128, let first = name.utf8.first, Line.isNameByte(first, first: true, colon: false),
+                name.utf8.allSatisfy({ Line.isNameByte($0, first: false, colon: false) })
+            else { throw APIError(.badRequest, "'\(Line.clip(name))' is not a label name") }
+            guard !labels.contains(where: { $0.name == name }) else { throw APIError(.badRequest, "label \(name) appears twice in the URL") }
+            labels.append(Label(name, try decode(String(parts[index + 1]), base64: base64)))
+            index += 2
+        }
+        return PushStore.Group(labels: [labels[0]] + labels.dropFirst().sorted { $0.name < $1.name })
+    }
+
+    static func decode(_ text: String, base64: Bool) throws -> String {
+        guard let unescaped = text.removingPercentEncoding, unescaped.utf8.count <= 1024 else {
+            throw APIError(.badRequest, "a label value in the URL is not valid")
+        }
+        guard base64 else { return unescaped }
+        var normalized = unescaped.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while normalized.count % 4 != 0 { normalized += "=" }
+        guard let data = Data(base64Encoded: normalized), let value = String(data: data, encoding: .utf8) else {
+            throw APIError(.badRequest, "a @base64 label value is not base64url-encoded UTF-8")
+        }
+        return value
+    }
+}
