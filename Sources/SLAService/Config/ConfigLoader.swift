@@ -154,7 +154,7 @@ public enum ConfigLoader {
         }
     }
 
-    static let serviceKeys = ["id", "name", "agency", "public", "rate_card", "time_zone", "targets", "probes", "slos"]
+    static let serviceKeys = ["id", "name", "agency", "public", "rate_card", "time_zone", "targets", "honor_labels", "probes", "slos"]
 
     static func readService(_ node: Node, _ field: String, _ r: inout YAMLReader, rateCards: String) -> ServiceDefinition? {
         guard let keys = r.mapping(node, field, allowed: serviceKeys) else { return nil }
@@ -174,6 +174,7 @@ public enum ConfigLoader {
         if let (_, n) = keys["name"], let name = r.string(n, "\(field).name", maxLength: 200) { service.name = name }
         if let (_, n) = keys["agency"], let agency = r.string(n, "\(field).agency", maxLength: 200) { service.agency = agency }
         if let (_, n) = keys["public"], let value = r.bool(n, "\(field).public") { service.isPublic = value }
+        if let (_, n) = keys["honor_labels"], let value = r.bool(n, "\(field).honor_labels") { service.honorLabels = value }
         if let (_, n) = keys["time_zone"], let zone = r.string(n, "\(field).time_zone", maxLength: 64) {
             if TimeZone(identifier: zone) == nil {
                 r.report(n, "\(field).time_zone", "unknown time zone '\(YAMLReader.clip(zone))'; use an IANA name such as America/Chicago or UTC")

@@ -62,6 +62,8 @@ public struct ServiceDefinition: Sendable, Equatable {
     public var timeZone: String
     /// Prometheus-format endpoints to scrape.
     public var targets: [String]
+    /// Labels the targets expose win over `job`/`instance` (for scraping `/federate`).
+    public var honorLabels: Bool = false
     public var probes: [ProbeDefinition]
     public var slos: [SLODefinition]
 

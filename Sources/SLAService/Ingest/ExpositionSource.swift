@@ -46,7 +46,8 @@ public enum ExpositionSource {
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: "User-Agent", value: "hms-ops")
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds * 1000)))
+            let response = try await client.execute(
+                request, timeout: .milliseconds(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
             guard (200..<300).contains(Int(response.status.code)) else {
                 throw Failure(description: "\(url): HTTP status \(response.status.code)")
             }

@@ -18,6 +18,7 @@ public struct TargetChecker: Service {
         public var timeout: ConfigDuration
         public var expectStatus: [Int]
         public var bodyContains: String?
+        public var honorLabels = false
     }
 
     public var checks: [Check]
@@ -108,7 +109,8 @@ public struct TargetChecker: Service {
                 if let first = exposition.errors.first {
                     outcome = "invalid exposition (\(exposition.errors.count) errors), first at \(first)"
                 } else {
-                    let observations = SampleMapper.observations(exposition, targetLabels: target, scrapedAt: startedAt)
+                    let observations = SampleMapper.observations(
+                        exposition, targetLabels: target, scrapedAt: startedAt, honorLabels: check.honorLabels)
                     samples = observations.count
                     await pipeline?.ingest(observations)
                 }

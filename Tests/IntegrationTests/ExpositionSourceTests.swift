@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+@testable import SLAService
+
+/// Fetching an exposition as the scraper does: Accept negotiation, gzip, size and format.
+@Suite("Exposition source")
+struct ExpositionSourceTests {
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+        process.arguments = ["-c"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+
+    @Test func gzippedOpenMetricsIsNegotiatedAndUnpacked() async throws {
+        let plain = try Array(Data(contentsOf: ParserParityTests.fixtures.appendingPathComponent("python_client.openmetrics.txt")))
+        let packed = try Self.gzip(plain)
+        let accept = Mutex<String>("")
+        let router = Router()
+        router.get("metrics") { request, _ in
+            accept.withLock { $0 = request.headers[.accept] ?? "" }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8", .contentEncoding: "gzip"],
+                body: .init(byteBuffer: ByteBuffer(bytes: packed)))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let url = "http://127.0.0.1:\(client.port!)/metrics"
+            let body = try await ExpositionSource.load(url)
+            #expect(body.bytes == plain)
+            #expect(body.declaredFormat == .openMetrics)
+            #expect(accept.withLock { $0 }.hasPrefix("application/openmetrics-text"))
+            #expect(ExpositionReport(source: url, body: body).isValid)
+        }
+    }
+
+    @Test func aFailingTargetSaysWhy() async throws {
+        let port = try #require(PortProbe.freePort())
+        // The HTTP client retries a refused connection until the deadline, so keep it short.
+        do {
+            _ = try await ExpositionSource.load("http://127.0.0.1:\(port)/metrics", timeout: .milliseconds(500))
+            Issue.record("a closed port answered")
+        } catch {
+            #expect(error.description.contains("connection refused") || error.description.contains("timed out"), "\(error)")
+        }
+    }
+}
