@@ -3,10 +3,14 @@ import Logging
 import ServiceLifecycle
 
 /// Where every scrape, probe and push ends: one accumulator, flushed to PostgreSQL as minutes
-/// close. Rows that cannot be written stay queued (bounded) and go out with the next flush.
+/// close. Rows the database cannot take go to the disk spool (fsync'd) and are replayed, in
+/// order, before anything newer once it is back; without a spool they wait in memory (bounded).
 public actor IngestPipeline {
     var accumulator: MinuteAccumulator
     let writer: RollupWriter?
+    let spool: Spool?
+    /// How long one write may take before the database is taken to be away.
+    let writeTimeout: Duration
     let logger: Logger
     let now: @Sendable () -> Int64
     /// Closed rows waiting to be written, oldest first.
@@ -17,11 +21,14 @@ public actor IngestPipeline {
     public private(set) var writtenRows = 0
 
     public init(
-        writer: RollupWriter?, grace: Int64 = 20_000, pendingLimit: Int = 2_000_000, logger: Logger,
+        writer: RollupWriter?, spool: Spool? = nil, grace: Int64 = 20_000, pendingLimit: Int = 2_000_000,
+        writeTimeout: Duration = .seconds(15), logger: Logger,
         now: @escaping @Sendable () -> Int64 = { TargetChecker.epochMilliseconds() }
     ) {
         self.accumulator = MinuteAccumulator(grace: grace)
         self.writer = writer
+        self.spool = spool
+        self.writeTimeout = writeTimeout
         self.pendingLimit = pendingLimit
         self.logger = logger
         self.now = now
@@ -43,27 +50,99 @@ public actor IngestPipeline {
         }
     }
 
-    /// Closes the minutes that have ended and writes everything pending.
+    /// Closes the minutes that have ended and writes them, after whatever the spool holds.
+    /// Returns the number of rows written to the database.
     @discardableResult
     public func flush() async -> Int {
         pending += accumulator.close(now: now())
         if pending.count > pendingLimit {
             droppedRows += pending.count - pendingLimit
+            logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])
             pending.removeFirst(pending.count - pendingLimit)
         }
-        guard let writer, !pending.isEmpty else { return 0 }
+        guard let writer else { return 0 }
+        var written = 0
+        if let spool, !spool.isEmpty {
+            guard let replayed = await replay(spool, into: writer) else {
+                spoolPending()
+                return 0
+            }
+            written += replayed
+        }
+        guard !pending.isEmpty else { return written }
         let batch = pending
         do {
             for start in stride(from: 0, to: batch.count, by: 5_000) {
-                try await writer.write(Array(batch[start..<min(start + 5_000, batch.count)]))
+                try await write(Array(batch[start..<min(start + 5_000, batch.count)]), with: writer)
             }
             pending.removeFirst(batch.count)
             writtenRows += batch.count
-            return batch.count
+            return written + batch.count
         } catch {
-            logger.warning("rollup write failed; rows stay queued", metadata: ["rows": "\(pending.count)"])
-            return 0
+            logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
+            spoolPending()
+            return written
         }
+    }
+
+    /// One batch, given up after `writeTimeout`: the driver may wait long for a dead server.
+    func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
+        let timeout = writeTimeout
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await writer.write(rows) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw CancellationError()
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Moves pending rows to the spool; if even that fails they stay in memory.
+    func spoolPending() {
+        guard let spool, !pending.isEmpty else { return }
+        do {
+            let payload = try JSONEncoder().encode(pending)
+            try spool.append(Array(payload))
+            pending.removeAll()
+        } catch {
+            logger.error("cannot spool rows; they stay in memory", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes every spooled record, oldest first, then empties the spool. Nil if the database
+    /// refused (the spool is kept; rows already written are simply written again next time).
+    func replay(_ spool: Spool, into writer: RollupWriter) async -> Int? {
+        let contents: Spool.Contents
+        do {
+            contents = try spool.read()
+        } catch {
+            logger.error("cannot read the spool", metadata: ["error": "\(error)"])
+            return nil
+        }
+        if let torn = contents.tornAt {
+            logger.warning(
+                "the spool ends in a damaged record (a crash while writing it); it is skipped",
+                metadata: ["path": "\(spool.path)", "offset": "\(torn)", "bytes": "\(contents.size - torn)"])
+        }
+        var written = 0
+        do {
+            for record in contents.records {
+                let rows = try JSONDecoder().decode([MinuteAccumulator.Row].self, from: Data(record))
+                try await write(rows, with: writer)
+                written += rows.count
+            }
+            try spool.clear()
+        } catch is DecodingError {
+            logger.error("a spool record could not be decoded; the spool is kept for inspection", metadata: ["path": "\(spool.path)"])
+            return nil
+        } catch {
+            return nil
+        }
+        if written > 0 { logger.info("spooled rows replayed", metadata: ["rows": "\(written)"]) }
+        writtenRows += written
+        return written
     }
 }
 

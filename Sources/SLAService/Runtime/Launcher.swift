@@ -72,7 +72,11 @@ public struct Launcher: Sendable {
         if logger.logLevel > .debug { driverLogger.logLevel = .warning }
         let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: driverLogger)
         let factory = PrometheusMetricsFactory(registry: registry)
-        let pipeline = IngestPipeline(writer: RollupWriter(postgres: postgres, logger: logger), logger: logger.with("component", "ingest"))
+        let spoolFolder = config.dataDirectory + "/spool"
+        try? FileManager.default.createDirectory(atPath: spoolFolder, withIntermediateDirectories: true)
+        let pipeline = IngestPipeline(
+            writer: RollupWriter(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"),
+            logger: logger.with("component", "ingest"))
         // Listed in start order; shutdown runs backwards, so the last flush happens after the
         // collector has stopped and before the database client closes.
         var services: [any Service] = [postgres, IngestFlusher(pipeline: pipeline)]

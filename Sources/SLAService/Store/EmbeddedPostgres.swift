@@ -33,7 +33,12 @@ public final class EmbeddedPostgres: Sendable {
     public struct Options: Sendable {
         /// Skip fsync everywhere: much faster, loses data on a machine crash. Tests only.
         public var unsafeFast = false
-        public init(unsafeFast: Bool = false) { self.unsafeFast = unsafeFast }
+        /// Listen on this port instead of any free one (tests that restart the server use it).
+        public var port: Int?
+        public init(unsafeFast: Bool = false, port: Int? = nil) {
+            self.unsafeFast = unsafeFast
+            self.port = port
+        }
     }
 
     private init(
@@ -194,7 +199,7 @@ public final class EmbeddedPostgres: Sendable {
     static func startServer(cluster: String, tools: Tools, runAs: String?, options: Options, logger: Logger) async throws -> Int {
         var lastOutput = ""
         for _ in 0..<3 {
-            guard let port = PortProbe.freePort() else { throw EmbeddedPostgresError("no free TCP port on 127.0.0.1") }
+            guard let port = options.port ?? PortProbe.freePort() else { throw EmbeddedPostgresError("no free TCP port on 127.0.0.1") }
             var settings = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=60"
             if options.unsafeFast { settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" }
             let result = try await Command.asUser(

@@ -12,7 +12,7 @@
 ///   value is dropped (counted in `lateSamples`).
 public struct MinuteAccumulator: Sendable {
     /// One closed minute of one series.
-    public struct Row: Sendable, Equatable {
+    public struct Row: Sendable, Equatable, Codable {
         public var series: SeriesKey
         /// Start of the minute, milliseconds since the epoch.
         public var minute: Int64

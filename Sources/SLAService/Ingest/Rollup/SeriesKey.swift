@@ -19,7 +19,7 @@ public enum SeriesKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// One series: metric name, labels sorted by name, and how it is folded.
-public struct SeriesKey: Sendable, Hashable {
+public struct SeriesKey: Sendable, Hashable, Codable {
     public var metric: String
     public var labels: [Label]
     public var kind: SeriesKind
