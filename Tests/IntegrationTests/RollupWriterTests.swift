@@ -103,3 +103,21 @@ struct RollupWriterTests {
         }
     }
 }
+
+@Suite("Retention")
+struct RetentionTests {
+    @Test func rowsOlderThanEachLevelsRetentionGo() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            try await RollupWriter(postgres: client, logger: TestDatabase.logger).write(RollupWriterTests.rows())
+            var retention = HMSConfig.Retention()
+            retention.minute = .days(1)
+            let service = RetentionService(postgres: client, retention: retention, logger: TestDatabase.logger)
+            // Two days later minutes are past their retention; hours and days are not.
+            let deleted = try await service.prune(now: RollupWriterTests.t0 + 2 * 86_400_000)
+            #expect(deleted == ["rollup_1m": 8, "rollup_1h": 0, "rollup_1d": 0])
+            let left = try await client.query("SELECT count(*)::int8 FROM rollup_1h", logger: TestDatabase.logger)
+            for try await n in left.decode(Int64.self) { #expect(n == 4) }
+        }
+    }
+}

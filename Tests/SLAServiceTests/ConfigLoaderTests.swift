@@ -178,3 +178,14 @@ struct ConfigLoaderTests {
         #expect(config.services.contains { $0.id == "crop-relief" })
     }
 }
+
+extension ConfigLoaderTests {
+    @Test func retentionIsReadAndBoundedBelow() throws {
+        let config = try ConfigLoader.parse("retention: {minute: 14d, day: 10y}\nservices: []\n", file: "hms.yaml", baseDirectory: "/")
+        #expect(config.retention.minute == .days(14))
+        #expect(config.retention.day == .days(3650))
+        let issue = try only("retention: {hour: 2d}\nservices: []\n")
+        #expect(issue.field == "retention.hour")
+        #expect(issue.message.contains("at least 5w"))
+    }
+}

@@ -71,7 +71,7 @@ public enum ConfigLoader {
 
     static let rootKeys = [
         "database_url", "data_dir", "listen", "scrape_interval", "scrape_timeout", "admin_token",
-        "admin_token_file", "rate_cards_dir", "services",
+        "admin_token_file", "rate_cards_dir", "retention", "services",
     ]
 
     static func readRoot(_ root: Node, _ r: inout YAMLReader, baseDirectory: String) -> HMSConfig? {
@@ -107,6 +107,23 @@ public enum ConfigLoader {
             }
         }
         readAdminToken(keys, &r, &config, baseDirectory: baseDirectory)
+        if let (_, node) = keys["retention"], let levels = r.mapping(node, "retention", allowed: ["minute", "hour", "day"]) {
+            let minimum: [String: ConfigDuration] = ["minute": .days(1), "hour": .days(35), "day": .days(95)]
+            for (name, (_, value)) in levels {
+                guard let d = r.duration(value, "retention.\(name)") else { continue }
+                guard let least = minimum[name], d >= least else {
+                    r.report(
+                        value, "retention.\(name)",
+                        "expected at least \(minimum[name] ?? .days(1)) so the SLO windows still have their data, got \(d)")
+                    continue
+                }
+                switch name {
+                case "minute": config.retention.minute = d
+                case "hour": config.retention.hour = d
+                default: config.retention.day = d
+                }
+            }
+        }
         if let (_, node) = keys["rate_cards_dir"], let dir = r.string(node, "rate_cards_dir") {
             config.rateCardsDirectory = resolve(dir, against: baseDirectory)
         }

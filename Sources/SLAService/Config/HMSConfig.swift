@@ -18,6 +18,17 @@ public struct HMSConfig: Sendable, Equatable {
     public var rateCardsDirectory: String
     /// The services whose promises we watch.
     public var services: [ServiceDefinition]
+    /// How long each rollup level is kept.
+    public var retention = Retention()
+
+    /// Rows older than these are deleted (hourly). Minutes feed the edges of long windows, hours
+    /// the edges of calendar periods, days everything else.
+    public struct Retention: Sendable, Equatable {
+        public var minute: ConfigDuration = .days(8)
+        public var hour: ConfigDuration = .days(95)
+        public var day: ConfigDuration = .days(5 * 366)
+        public init() {}
+    }
 
     public struct Listen: Sendable, Equatable {
         public var host: String

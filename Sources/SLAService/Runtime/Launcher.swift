@@ -79,7 +79,10 @@ public struct Launcher: Sendable {
             logger: logger.with("component", "ingest"))
         // Listed in start order; shutdown runs backwards, so the last flush happens after the
         // collector has stopped and before the database client closes.
-        var services: [any Service] = [postgres, IngestFlusher(pipeline: pipeline)]
+        var services: [any Service] = [
+            postgres, IngestFlusher(pipeline: pipeline),
+            RetentionService(postgres: postgres, retention: config.retention, logger: logger.with("component", "retention")),
+        ]
         if let demo {
             let demoApp = try DemoService.makeApplication(demo, logger: logger.with("component", "demo")) { port in
                 logger.info("demo service listening", metadata: ["url": "http://\(demo.host):\(port)"])
