@@ -1,0 +1,43 @@
+/// Splits a time range into the rollup rows that cover it: whole UTC days from `rollup_1d`,
+/// whole hours at the day edges from `rollup_1h`, minutes at the hour edges from `rollup_1m`.
+/// So a 30-day query reads about 30 + 2·23 + 2·59 rows per series, however long the history.
+public struct RangePlan: Sendable, Equatable {
+    /// Half-open `[start, end)` ranges in milliseconds, per level.
+    public var minutes: [Range<Int64>] = []
+    public var hours: [Range<Int64>] = []
+    public var days: [Range<Int64>] = []
+
+    static let minute: Int64 = 60_000, hour: Int64 = 3_600_000, day: Int64 = 86_400_000
+
+    /// The plan for `[from, to)`, both rounded down to whole minutes.
+    public init(from: Int64, to: Int64) {
+        let start = MinuteAccumulator.minute(of: from), end = MinuteAccumulator.minute(of: to)
+        guard start < end else { return }
+        let firstHour = Self.ceil(start, Self.hour), lastHour = Self.floor(end, Self.hour)
+        guard firstHour < lastHour else {
+            minutes = [start..<end]
+            return
+        }
+        if start < firstHour { minutes.append(start..<firstHour) }
+        if lastHour < end { minutes.append(lastHour..<end) }
+        let firstDay = Self.ceil(firstHour, Self.day), lastDay = Self.floor(lastHour, Self.day)
+        guard firstDay < lastDay else {
+            hours = [firstHour..<lastHour]
+            return
+        }
+        if firstHour < firstDay { hours.append(firstHour..<firstDay) }
+        if lastDay < lastHour { hours.append(lastDay..<lastHour) }
+        days = [firstDay..<lastDay]
+    }
+
+    static func floor(_ t: Int64, _ unit: Int64) -> Int64 { (t >= 0 ? t / unit : (t - unit + 1) / unit) * unit }
+    static func ceil(_ t: Int64, _ unit: Int64) -> Int64 { floor(t + unit - 1, unit) }
+
+    /// Rows read per series, at most.
+    public var rowsPerSeries: Int64 {
+        let m = minutes.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) / Self.minute }
+        let h = hours.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) / Self.hour }
+        let d = days.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) / Self.day }
+        return m + h + d
+    }
+}
