@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(name: "parse-bench", dependencies: ["SLAService"], path: "benchmarks/ingest/parse-bench"),
         .testTarget(
             name: "SLAServiceTests",
             dependencies: [

@@ -370,7 +370,7 @@ public struct ExpositionParser {
         } else {
             index = startFamily(sample.name, line: sample.line)
         }
-        families[index].samples.append(sample)
+        families[index].family.samples.append(sample)  // in place: the computed `samples` would copy
     }
 
     // MARK: Tokens
@@ -583,10 +583,7 @@ struct FamilyBuilder {
     var typed = false
     /// First line of the family, for errors about the whole family.
     var line: Int
-    var samples: [ExpositionSample] {
-        get { family.samples }
-        set { family.samples = newValue }
-    }
+    var samples: [ExpositionSample] { family.samples }
 
     init(name: String, line: Int) {
         family = MetricFamily(name: name, type: .unknown, help: nil, unit: nil, samples: [])
