@@ -88,3 +88,31 @@ struct RollupQueryTests {
         }
     }
 }
+
+@Suite("Gauge queries")
+struct GaugeQueryTests {
+    @Test func statisticsCoverMinutesHoursAndDays() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            var acc = MinuteAccumulator(grace: 0)
+            let queue = SeriesKey(metric: "hitl_tasks_waiting", labels: [Label("job", "crop-relief")], kind: .gauge)
+            // 26 hours, one sample a minute: 0, 1, ..., 9, 0, 1, ...
+            let minutes = 26 * 60
+            for m in 0..<minutes { acc.observe(queue, value: Double(m % 10), at: RollupQueryTests.d0 + Int64(m) * 60_000 + 1_000) }
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let rows = acc.close(now: RollupQueryTests.d0 + Int64(minutes + 1) * 60_000)
+            for start in stride(from: 0, to: rows.count, by: 4000) { try await writer.write(Array(rows[start..<min(start + 4000, rows.count)])) }
+            let query = RollupQuery(postgres: client, logger: TestDatabase.logger)
+            let stats = try #require(
+                try await query.gauge(
+                    Selector(parsing: "hitl_tasks_waiting"), from: RollupQueryTests.d0 + 30 * 60_000,
+                    to: RollupQueryTests.d0 + Int64(minutes) * 60_000))
+            #expect(stats.count == minutes - 30)
+            #expect((stats.min, stats.max) == (0, 9))
+            #expect(stats.last == Double((minutes - 1) % 10))
+            let expectedMean = Double((30..<minutes).reduce(0) { $0 + $1 % 10 }) / Double(minutes - 30)
+            #expect(abs(stats.mean - expectedMean) < 1e-9)
+            #expect(try await query.gauge(Selector(parsing: "nothing_here"), from: RollupQueryTests.d0, to: RollupQueryTests.d0 + 60_000) == nil)
+        }
+    }
+}
