@@ -96,3 +96,13 @@ struct IngestPipelineTests {
         #expect(["250", "250.0", "2.5e2", "+Inf", "0.1"].map(SampleMapper.canonicalBound) == ["250", "250", "250", "+Inf", "0.1"])
     }
 }
+
+extension IngestPipelineTests {
+    @Test func absurdTimestampsAreDroppedNotTrapped() {
+        let text = "# TYPE a gauge\na{s=\"1\"} 1 12345678901234567890.5\na{s=\"2\"} 2 1700000000\n# EOF\n"
+        let parsed = ExpositionParser.parse(Array(text.utf8), format: .openMetrics)
+        #expect(parsed.errors.isEmpty)
+        let observations = SampleMapper.observations(parsed, targetLabels: [], scrapedAt: 0)
+        #expect(observations.map(\.at) == [1_700_000_000_000])
+    }
+}

@@ -24,7 +24,13 @@ public enum SampleMapper {
                     labels[index].value = canonicalBound(labels[index].value)
                 }
                 labels = merge(labels, target: targetLabels, honor: honorLabels)
-                let at = sample.timestamp.map { Int64(($0 * 1000).rounded()) } ?? scrapedAt
+                // A timestamp is trusted only within ±30,000 years: beyond that (OpenMetrics allows
+                // any finite number) it cannot be a real time and would overflow milliseconds.
+                var at = scrapedAt
+                if let seconds = sample.timestamp {
+                    guard abs(seconds) < 1e12 else { continue }
+                    at = Int64((seconds * 1000).rounded())
+                }
                 out.append(Observation(series: SeriesKey(metric: sample.name, labels: labels, kind: kind), value: sample.value, at: at))
             }
         }
