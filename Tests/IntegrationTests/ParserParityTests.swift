@@ -7,10 +7,11 @@ import Testing
 /// (installed by `make test`). Known, deliberate differences are listed in the README.
 @Suite("Parser parity with prometheus_client")
 struct ParserParityTests {
+    /// The fixture copies in `Tests/Fixtures` (see its README), or `HMS_FIXTURES`.
     static let fixtures: URL = {
-        if let path = ProcessInfo.processInfo.environment["HMS_FIXTURES"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/fixtures/exposition")
+        if let path = ProcessInfo.processInfo.environment["HMS_FIXTURES"] { return URL(fileURLWithPath: path).appendingPathComponent("exposition") }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/exposition")
     }()
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("parity/python_samples.py").path

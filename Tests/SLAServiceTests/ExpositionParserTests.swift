@@ -158,50 +158,30 @@ struct ExpositionParserTests {
     }
 }
 
-/// The shared, read-only fixtures beside the project (`../shared/fixtures`).
+/// The fixtures: verbatim copies of `../shared/fixtures` kept in `Tests/Fixtures`, so a clone
+/// tests on its own (`HMS_FIXTURES` may point elsewhere).
 enum Fixtures {
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
     static let root: URL = {
         if let path = ProcessInfo.processInfo.environment["HMS_FIXTURES"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        return projectRoot.appendingPathComponent("Tests/Fixtures")
     }()
 
     static func exposition(_ name: String) -> URL { root.appendingPathComponent("exposition").appendingPathComponent(name) }
 }
 
-extension ExpositionParserTests {
-    /// A tiny deterministic generator, so the mutation test is the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    @Test(arguments: ["python_client.openmetrics.txt", "python_client.prom", "node_exporter.prom"])
-    func mutatedInputNeverCrashes(_ name: String) throws {
-        let original = try Array(Data(contentsOf: Fixtures.exposition(name)))
-        var random = SplitMix(state: 42)
-        let interesting = Array("{}\",=\\# \n\t+-.eE0123456789NaInf_:".utf8) + [0x00, 0xC3, 0xFF, 0x80]
-        for _ in 0..<300 {
-            var bytes = original
-            for _ in 0..<Int.random(in: 1...8, using: &random) {
-                let at = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes[at] = interesting.randomElement(using: &random)!
-                case 1: bytes.insert(interesting.randomElement(using: &random)!, at: at)
-                default: bytes.remove(at: at)
-                }
-            }
-            for format in [ExpositionFormat.prometheusText, .openMetrics] {
-                let result = ExpositionParser.parse(bytes, format: format)
-                #expect(result.errors.count <= ExpositionParser.maximumErrors)
-                _ = SampleMapper.observations(result, targetLabels: [Label("job", "x")], scrapedAt: 0)
-            }
+/// The copies in `Tests/Fixtures` stay identical to the shared originals, when those are here.
+@Suite("Fixture copies")
+struct FixtureCopyTests {
+    @Test func copiesMatchTheSharedOriginals() throws {
+        let shared = Fixtures.projectRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/exposition")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: shared.path) else { return }  // a lone clone: nothing to compare
+        for name in names {
+            let original = try Data(contentsOf: shared.appendingPathComponent(name))
+            let copy = try Data(contentsOf: Fixtures.exposition(name))
+            #expect(original == copy, "Tests/Fixtures/exposition/\(name) differs from ../shared/fixtures; copy it again")
         }
     }
 }

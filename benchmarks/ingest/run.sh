@@ -4,7 +4,7 @@
 # exposition of 100k series. Prints each figure and the ratios, all measured in this one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-fixtures=${HMS_FIXTURES:-../shared/fixtures}/exposition
+fixtures=${HMS_FIXTURES:-Tests/Fixtures}/exposition
 work=$(mktemp -d /tmp/hms-ops-parse-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
