@@ -12,13 +12,6 @@ struct IngestPipelineTests {
     /// 2026-10-01T12:00:00Z.
     static let t0: Int64 = 1_790_856_000_000
 
-    final class Clock: Sendable {
-        let ms: Mutex<Int64>
-        init(_ start: Int64) { ms = Mutex(start) }
-        var now: Int64 { ms.withLock { $0 } }
-        func set(_ value: Int64) { ms.withLock { $0 = value } }
-    }
-
     static func exposition(claims: Int) -> Exposition {
         let text = """
             # TYPE claims_total counter
@@ -46,7 +39,7 @@ struct IngestPipelineTests {
     @Test func scrapedCountersBecomeMinuteIncreasesInPostgres() async throws {
         try await TestDatabase.withClient { client, _ in
             try await Migrator().migrate(client, logger: TestDatabase.logger)
-            let clock = Clock(Self.t0)
+            let clock = TestClock(Self.t0)
             let pipeline = IngestPipeline(
                 writer: RollupWriter(postgres: client, logger: TestDatabase.logger), grace: 0, logger: TestDatabase.logger,
                 now: { clock.now })
@@ -66,7 +59,7 @@ struct IngestPipelineTests {
     @Test func rowsWaitWhileTheDatabaseCannotTakeThemThenGoOut() async throws {
         try await TestDatabase.withClient { client, _ in
             // No migrations yet: every write fails, as when the database is away.
-            let clock = Clock(Self.t0)
+            let clock = TestClock(Self.t0)
             let pipeline = IngestPipeline(
                 writer: RollupWriter(postgres: client, logger: TestDatabase.logger), grace: 0, logger: TestDatabase.logger,
                 now: { clock.now })

@@ -13,13 +13,6 @@ struct OutageTests {
     /// 2026-10-01T12:00:00Z.
     static let t0: Int64 = 1_790_856_000_000
 
-    final class Clock: Sendable {
-        let ms: Mutex<Int64>
-        init(_ start: Int64) { ms = Mutex(start) }
-        var now: Int64 { ms.withLock { $0 } }
-        func set(_ value: Int64) { ms.withLock { $0 = value } }
-    }
-
     static let claims = SeriesKey(metric: "claims_total", labels: [Label("job", "crop-relief")], kind: .counter)
 
     func total(_ client: PostgresClient) async throws -> (Double, Int) {
@@ -43,7 +36,7 @@ struct OutageTests {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             try await Migrator().migrate(client, logger: TestDatabase.logger)
-            let clock = Clock(Self.t0)
+            let clock = TestClock(Self.t0)
             let spool = Spool(path: folder + "/rollups.spool")
             let pipeline = IngestPipeline(
                 writer: RollupWriter(postgres: client, logger: TestDatabase.logger), spool: spool, grace: 0,

@@ -33,7 +33,7 @@ public struct Selector: Sendable, Equatable, CustomStringConvertible {
         func skip() { while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 { i += 1 } }
         func name(colon: Bool) throws(ParseError) -> String {
             let start = i
-            while i < bytes.count, Self.isNameByte(bytes[i], first: i == start, colon: colon) { i += 1 }
+            while i < bytes.count, Line.isNameByte(bytes[i], first: i == start, colon: colon) { i += 1 }
             guard i > start else { throw ParseError(column: i + 1, message: colon ? "expected a metric name" : "expected a label name") }
             return String(decoding: bytes[start..<i], as: UTF8.self)
         }
@@ -96,14 +96,5 @@ public struct Selector: Sendable, Equatable, CustomStringConvertible {
             "\(m.label)\(m.op.rawValue)\"" + m.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         return metric + "{" + parts.joined(separator: ",") + "}"
-    }
-
-    static func isNameByte(_ b: UInt8, first: Bool, colon: Bool) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): return true
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return !first
-        case UInt8(ascii: ":"): return colon
-        default: return false
-        }
     }
 }
