@@ -86,7 +86,7 @@ public enum DemoService {
 
     static func authorize(_ request: Request, token: String?) throws {
         guard let token else { return }  // loopback-only listener, checked at start
-        guard request.headers[.authorization] == "Bearer \(token)" else {
+        guard let header = request.headers[.authorization], AdminGate.constantTimeEquals(header, "Bearer \(token)") else {
             throw APIError(.unauthorized, "send the admin token as 'Authorization: Bearer <token>'")
         }
     }

@@ -8,8 +8,9 @@ import Synchronization
 public final class RollupWriter: Sendable {
     let postgres: PostgresClient
     let logger: Logger
-    /// Series ids by hash, so each series is looked up once per process.
-    private let ids = Mutex<[[UInt8]: Int64]>([:])
+    /// Series ids, so each series is looked up in the database once per process. Keyed by the
+    /// series itself: its SHA-256 is computed only for series the cache has not seen.
+    private let ids = Mutex<[SeriesKey: Int64]>([:])
 
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
@@ -24,7 +25,7 @@ public final class RollupWriter: Sendable {
         var series: [Int64] = [], minutes: [Int64] = [], increases: [Double] = [], mins: [Double] = [], maxes: [Double] = []
         var sums: [Double] = [], counts: [Int64] = [], lasts: [Double] = [], lastAts: [Int64] = []
         for row in rows {
-            guard let id = seriesIDs[row.series.hash] else { continue }
+            guard let id = seriesIDs[row.series] else { continue }
             series.append(id)
             minutes.append(row.minute)
             // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
@@ -86,14 +87,15 @@ public final class RollupWriter: Sendable {
     }
 
     /// Ids of the given series, inserting the ones the database has not seen (one statement).
-    func ensureSeries(_ keys: [SeriesKey]) async throws -> [[UInt8]: Int64] {
-        var known = ids.withLock { cache in keys.reduce(into: [[UInt8]: Int64]()) { out, key in out[key.hash] = cache[key.hash] } }
-        let missing = keys.filter { known[$0.hash] == nil }
+    func ensureSeries(_ keys: [SeriesKey]) async throws -> [SeriesKey: Int64] {
+        var known = ids.withLock { cache in keys.reduce(into: [SeriesKey: Int64]()) { out, key in out[key] = cache[key] } }
+        let missing = keys.filter { known[$0] == nil }
         guard !missing.isEmpty else { return known }
+        let hashes = missing.map { $0.hash.map { String(format: "%02x", $0) }.joined() }
+        let byHash = Dictionary(zip(hashes, missing), uniquingKeysWith: { first, _ in first })
         let metrics = missing.map(\.metric)
         let labels = missing.map { Self.labelsJSON($0.labels) }
         let kinds = missing.map(\.kind.rawValue)
-        let hashes = missing.map { $0.hash.map { String(format: "%02x", $0) }.joined() }
         let rows = try await postgres.query(
             """
             INSERT INTO series (metric, labels, kind, hash)
@@ -101,9 +103,9 @@ public final class RollupWriter: Sendable {
             ON CONFLICT (hash) DO UPDATE SET metric = EXCLUDED.metric
             RETURNING id, encode(hash, 'hex')
             """, logger: logger)
-        var fresh: [[UInt8]: Int64] = [:]
+        var fresh: [SeriesKey: Int64] = [:]
         for try await (id, hex) in rows.decode((Int64, String).self) {
-            fresh[Self.bytes(hex: hex)] = id
+            if let key = byHash[hex] { fresh[key] = id }
         }
         ids.withLock { cache in cache.merge(fresh) { $1 } }
         known.merge(fresh) { $1 }
@@ -115,17 +117,6 @@ public final class RollupWriter: Sendable {
         let object = Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
-    }
-
-    static func bytes(hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(hex.utf8.count / 2)
-        var iterator = hex.utf8.makeIterator()
-        while let a = iterator.next(), let b = iterator.next() {
-            func nibble(_ c: UInt8) -> UInt8 { c >= 97 ? c - 87 : c - 48 }
-            out.append(nibble(a) << 4 | nibble(b))
-        }
-        return out
     }
 
     /// The newest stored value of every counter-like series, to seed baselines after a restart.
