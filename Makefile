@@ -12,10 +12,13 @@ ARGS ?=
 
 .PHONY: up test test-tools deps build build-tests lint format bench clean
 
-## Install missing Debian packages (only those missing; nothing when all are there).
-deps:
+# What only the tests need: a real Prometheus (and promtool) to compare against.
+TEST_APT_PACKAGES := prometheus
+
+# Installs the Debian packages named in $(1) that are missing (nothing when all are there).
+define apt_install
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -24,8 +27,13 @@ deps:
 	  echo "installing:$$missing"; \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
-	fi; \
-	command -v swift >/dev/null || { echo "error: swift not found (expected at /opt/swift/usr/bin)"; exit 1; }
+	fi
+endef
+
+## Install missing Debian packages.
+deps:
+	$(call apt_install,$(APT_PACKAGES))
+	@command -v swift >/dev/null || { echo "error: swift not found (expected at /opt/swift/usr/bin)"; exit 1; }
 
 build: deps
 	swift build --product hms-ops
@@ -49,8 +57,9 @@ format:
 test: build-tests lint test-tools
 	swift test --skip-build
 
-## Python's prometheus_client, the reference the parser parity test compares against.
+## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client.
 test-tools:
+	$(call apt_install,$(TEST_APT_PACKAGES))
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
 
 bench: build

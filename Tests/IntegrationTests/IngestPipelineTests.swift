@@ -76,6 +76,28 @@ struct IngestPipelineTests {
         }
     }
 
+    @Test func aScrapeRacingTheStartStillCountsFromTheStoredBaseline() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let clock = TestClock(Self.t0)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let target = [Label("job", "crop-relief")]
+            let first = IngestPipeline(writer: writer, grace: 0, logger: TestDatabase.logger, now: { clock.now })
+            for (minute, claims) in [(0, 100), (1, 140)] {
+                await first.ingest(
+                    SampleMapper.observations(Self.exposition(claims: claims), targetLabels: target, scrapedAt: Self.t0 + Int64(minute) * 60_000))
+            }
+            clock.set(Self.t0 + 2 * 60_000)
+            await first.flush()
+            // A new collector whose first scrape arrives before anything asked it to resume.
+            let second = IngestPipeline(writer: writer, grace: 0, logger: TestDatabase.logger, now: { clock.now })
+            await second.ingest(SampleMapper.observations(Self.exposition(claims: 190), targetLabels: target, scrapedAt: Self.t0 + 5 * 60_000))
+            clock.set(Self.t0 + 6 * 60_000)
+            await second.flush()
+            #expect(try await increase(client, metric: "claims_total") == 90)
+        }
+    }
+
     @Test func honorLabelsDecidesWhoseJobWins() {
         let parsed = ExpositionParser.parse(Array("m{job=\"inner\"} 1\n".utf8), format: .prometheusText)
         let target = [Label("job", "outer")]

@@ -75,6 +75,14 @@ struct RollupQueryTests {
             #expect(buckets.map(\.le) == [250, .infinity])
             let median = try await query.quantile(0.5, of: Selector(parsing: "latency_ms"), from: Self.d0, to: Self.d0 + 3_600_000)
             #expect(median.map { $0 > 0 && $0 <= 250 } == true)
+            // A bound matches however it is written: clients write 250, 250.0 or 2.5e2.
+            let stored = try await query.increase(Selector(parsing: #"latency_ms_bucket{le="250"}"#), from: Self.d0, to: Self.d0 + 3_600_000)
+            #expect(stored != nil)
+            for spelling in ["250.0", "2.5e2"] {
+                let other = try await query.increase(
+                    Selector(parsing: "latency_ms_bucket{le=\"\(spelling)\"}"), from: Self.d0, to: Self.d0 + 3_600_000)
+                #expect(other == stored, "le=\(spelling)")
+            }
         }
     }
 

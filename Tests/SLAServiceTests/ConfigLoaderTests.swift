@@ -12,6 +12,10 @@ struct ConfigLoaderTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-config-tests-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: dir + "/usda-2026.yaml", contents: Data("id: usda-2026\ncurrency: USD\n".utf8))
+        atexit {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-config-tests-\(getpid())").path
+            try? FileManager.default.removeItem(atPath: dir)
+        }
         return dir
     }()
 

@@ -23,7 +23,7 @@ public actor IngestPipeline {
     public init(
         writer: RollupWriter?, spool: Spool? = nil, grace: Int64 = 20_000, pendingLimit: Int = 2_000_000,
         writeTimeout: Duration = .seconds(15), logger: Logger,
-        now: @escaping @Sendable () -> Int64 = { TargetChecker.epochMilliseconds() }
+        now: @escaping @Sendable () -> Int64 = { WallClock.now() }
     ) {
         self.accumulator = MinuteAccumulator(grace: grace)
         self.writer = writer
@@ -34,20 +34,33 @@ public actor IngestPipeline {
         self.now = now
     }
 
-    public func ingest(_ observations: [SampleMapper.Observation]) {
+    /// Folds observations in; the first call waits until the stored baselines are resumed, so a
+    /// scrape that races the start cannot make a fresh baseline and lose the restart's increase.
+    public func ingest(_ observations: [SampleMapper.Observation]) async {
+        await resumeBaselines()
         for o in observations { accumulator.observe(o.series, value: o.value, at: o.at) }
     }
 
-    /// Resumes counter baselines from the last six hours of stored minutes.
+    /// The one read of stored baselines, shared by every caller that arrives while it runs.
+    var resuming: Task<[(SeriesKey, Double, Int64)]?, Never>?
+    var resumed = false
+
+    /// Resumes counter baselines from the last six hours of stored minutes, once.
     public func resumeBaselines() async {
-        guard let writer else { return }
-        do {
-            let latest = try await writer.latestValues(since: now() - 6 * 3_600_000)
-            for (series, value, at) in latest { accumulator.seed(series, value: value, at: at) }
-            if !latest.isEmpty { logger.info("counter baselines resumed from the database", metadata: ["series": "\(latest.count)"]) }
-        } catch {
+        guard !resumed, let writer else { return }
+        let since = now() - 6 * 3_600_000
+        let timeout = writeTimeout
+        let task = resuming ?? Task { try? await Self.within(timeout) { try await writer.latestValues(since: since) } }
+        resuming = task
+        let latest = await task.value
+        guard !resumed else { return }
+        resumed = true
+        guard let latest else {
             logger.warning("could not read stored baselines; counters restart from their next sample")
+            return
         }
+        for (series, value, at) in latest { accumulator.seed(series, value: value, at: at) }
+        if !latest.isEmpty { logger.info("counter baselines resumed from the database", metadata: ["series": "\(latest.count)"]) }
     }
 
     /// Closes the minutes that have ended and writes them, after whatever the spool holds.
@@ -87,15 +100,20 @@ public actor IngestPipeline {
 
     /// One batch, given up after `writeTimeout`: the driver may wait long for a dead server.
     func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
-        let timeout = writeTimeout
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await writer.write(rows) }
+        try await Self.within(writeTimeout) { try await writer.write(rows) }
+    }
+
+    /// The result of `operation`, or CancellationError once `timeout` has passed.
+    static func within<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw CancellationError()
             }
             defer { group.cancelAll() }
-            try await group.next()
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
         }
     }
 

@@ -66,7 +66,7 @@ public struct PushCollector: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                await collect(at: TargetChecker.epochMilliseconds())
+                await collect(at: WallClock.now())
             }
         }
     }

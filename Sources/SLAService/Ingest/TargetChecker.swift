@@ -98,7 +98,7 @@ public struct TargetChecker: Service {
     func fetch(_ check: Check) async -> String? {
         let clock = ContinuousClock()
         let start = clock.now
-        let startedAt = Self.epochMilliseconds()
+        let startedAt = WallClock.now()
         let target = [Label("instance", Self.instance(check.url)), Label("job", check.service)]
         if check.kind == "scrape" {
             var outcome: String?
@@ -156,9 +156,6 @@ public struct TargetChecker: Service {
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-    /// Now, in milliseconds since the epoch: the wall clock samples are stamped with.
-    public static func epochMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// `host:port` of a URL, the Prometheus `instance` label.
     static func instance(_ url: String) -> String {

@@ -72,6 +72,9 @@ public struct Launcher: Sendable {
         if logger.logLevel > .debug { driverLogger.logLevel = .warning }
         let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: driverLogger)
         let factory = PrometheusMetricsFactory(registry: registry)
+        if let warp = WallClock.warp {
+            logger.warning("HMS_OPS_TEST_CLOCK is set: the clock is warped for a test", metadata: ["factor": "\(warp.factor)"])
+        }
         let spoolFolder = config.dataDirectory + "/spool"
         try? FileManager.default.createDirectory(atPath: spoolFolder, withIntermediateDirectories: true)
         let pipeline = IngestPipeline(
@@ -80,7 +83,7 @@ public struct Launcher: Sendable {
         // Listed in start order; shutdown runs backwards, so the last flush happens after the
         // collector has stopped and before the database client closes.
         var services: [any Service] = [
-            postgres, IngestFlusher(pipeline: pipeline),
+            postgres, IngestFlusher(pipeline: pipeline, interval: WallClock.scaled(.seconds(5))),
             RetentionService(postgres: postgres, retention: config.retention, logger: logger.with("component", "retention")),
         ]
         if let demo {

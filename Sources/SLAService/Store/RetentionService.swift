@@ -20,7 +20,7 @@ public struct RetentionService: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(60))
                 do {
-                    try await prune(now: TargetChecker.epochMilliseconds())
+                    try await prune(now: WallClock.now())
                 } catch {
                     logger.notice("retention pass skipped; the database did not answer")
                 }

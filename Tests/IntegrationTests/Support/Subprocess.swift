@@ -20,9 +20,10 @@ final class Subprocess: Sendable {
         return dir.appendingPathComponent("hms-ops").path
     }()
 
-    init(_ arguments: [String], directory: String? = nil) throws {
+    init(_ arguments: [String], directory: String? = nil, executable: String = Subprocess.binary, environment: [String: String] = [:]) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let pipe = Pipe()
@@ -65,6 +66,12 @@ final class Subprocess: Sendable {
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// The full path of a program on PATH, or nil.
+    static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     /// Runs to completion: (status, output).
     static func run(_ arguments: [String], directory: String? = nil) async throws -> (Int32, String) {

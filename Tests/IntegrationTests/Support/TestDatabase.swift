@@ -49,11 +49,16 @@ enum TestDatabase {
     /// Runs `body` with a running client for a fresh database.
     static func withClient<T: Sendable>(_ body: @Sendable (PostgresClient, DatabaseURL) async throws -> T) async throws -> T {
         let url = try await fresh()
+        return try await withClient(url) { try await body($0, url) }
+    }
+
+    /// Runs `body` with a running client for `url`.
+    static func withClient<T: Sendable>(_ url: DatabaseURL, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            return try await body(client, url)
+            return try await body(client)
         }
     }
 }

@@ -29,7 +29,8 @@ public struct RollupQuery: Sendable {
             let name = "$\(binds.count)"
             switch matcher.op {
             case .equal, .notEqual:
-                binds.append(matcher.value)
+                // Bucket bounds are stored one way ("10.0" and "1e1" are "10"), so match them that way.
+                binds.append(matcher.label == "le" ? SampleMapper.canonicalBound(matcher.value) : matcher.value)
                 conditions.append("coalesce(labels->>\(name), '') \(matcher.op == .equal ? "=" : "<>") $\(binds.count)")
             case .matches, .notMatches:
                 // PromQL regexes are anchored at both ends.

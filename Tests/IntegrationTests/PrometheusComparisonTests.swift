@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import CoreMetrics
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import SLAService
+
+/// Our collector and a real Prometheus (Debian's `prometheus`, installed by `make test-tools`)
+/// scrape the same demo service every second; over the same closed minute, our exact increases
+/// and Prometheus' `increase()` agree to within one scrape interval's worth.
+///
+/// This is the one test that waits for the wall clock (until a whole minute has closed, 65–125 s):
+/// the comparison is with a peer that scrapes in real time, so there is no clock to inject.
+@Suite("Against a real Prometheus")
+struct PrometheusComparisonTests {
+    static let interval: Int64 = 1_000
+
+    @Test(.timeLimit(.minutes(4)))
+    func closedMinuteIncreasesAgreeWithPrometheus() async throws {
+        let prometheusBinary = try #require(
+            Subprocess.which("prometheus"), "Debian's prometheus is not installed: run `make test-tools` (apt-get install prometheus)")
+        let logger = TestDatabase.logger
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-prom-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let demoPort = try #require(PortProbe.freePort())
+        let promPort = try #require(PortProbe.freePort())
+
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: logger)
+            let demo = try DemoService.makeApplication(.init(port: demoPort, knobs: .init(errorRate: 0.1, latencyMs: 3)), logger: logger)
+            let load = LoadGenerator(baseURL: "http://127.0.0.1:\(demoPort)", workers: 4, pause: .milliseconds(20), logger: logger)
+            let pipeline = IngestPipeline(writer: RollupWriter(postgres: client, logger: logger), grace: 2_000, logger: logger)
+            var checker = TargetChecker(
+                config: DemoConfig.make(demoPort: demoPort), metrics: NOOPMetricsHandler.instance, pipeline: pipeline, logger: logger)
+            checker.checks = [
+                .init(
+                    service: "demo", kind: "scrape", url: "http://127.0.0.1:\(demoPort)/metrics", interval: .init(milliseconds: Self.interval),
+                    timeout: .init(milliseconds: 900), expectStatus: [], bodyContains: nil)
+            ]
+            let flusher = IngestFlusher(pipeline: pipeline, interval: .milliseconds(500))
+
+            let yaml = """
+                global: {scrape_interval: 1s, scrape_timeout: 900ms}
+                scrape_configs:
+                  - job_name: demo
+                    static_configs: [{targets: ["127.0.0.1:\(demoPort)"]}]
+
+                """
+            try yaml.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
+            let prometheus = try Subprocess(
+                [
+                    "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb",
+                    "--web.listen-address=127.0.0.1:\(promPort)", "--log.level=warn",
+                ], executable: prometheusBinary)
+            defer {
+                prometheus.signal(SIGTERM)
+                _ = try? prometheus.process.waitUntilExit()
+            }
+
+            let group = ServiceGroup(configuration: .init(services: [demo, load, checker, flusher], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                defer { Task { await group.triggerGracefulShutdown() } }
+
+                // The first whole minute that starts after both scrapers have a baseline.
+                let start = WallClock.system() + 3_000
+                let minute = (start / 60_000 + 1) * 60_000
+                let closed = minute + 60_000 + 2_000 + 1_500  // end + our grace + a flush
+                try await Task.sleep(for: .milliseconds(closed - WallClock.system()))
+                await pipeline.flush()
+
+                let query = RollupQuery(postgres: client, logger: logger)
+                var compared = 0
+                for selector in [
+                    #"claims_total{code="200"}"#, #"claims_total{code="500"}"#, "latency_ms_count", #"latency_ms_bucket{le="10.0"}"#,
+                    #"latency_ms_bucket{le="+Inf"}"#, #"gov_checks_total{decision="PASS"}"#,
+                ] {
+                    let ours = try #require(try await query.increase(Selector(parsing: selector), from: minute, to: minute + 60_000), "\(selector)")
+                    let theirs = try await Self.prometheusIncrease(selector, at: minute + 60_000, port: promPort)
+                    // One scrape interval's worth at this minute's rate, and one count of slack.
+                    let allowed = max(ours, theirs) / 60 * Double(Self.interval) / 1000 + 1
+                    #expect(abs(ours - theirs) <= allowed, "\(selector): ours \(ours), Prometheus \(theirs), allowed ±\(allowed)")
+                    if ours > 0 { compared += 1 }
+                    print("compared \(selector): ours \(ours), Prometheus \(theirs), allowed ±\(allowed)")
+                }
+                #expect(compared >= 4, "the demo's counters barely moved; nothing was really compared")
+                await group.triggerGracefulShutdown()
+            }
+        }
+    }
+
+    /// `increase(selector[1m])` evaluated at `at` (milliseconds): the minute before it.
+    static func prometheusIncrease(_ selector: String, at: Int64, port: Int) async throws -> Double {
+        let query = "sum(increase(\(selector)[1m]))".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let url = "http://127.0.0.1:\(port)/api/v1/query?query=\(query)&time=\(Double(at) / 1000)"
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        guard let value = result.first?["value"] as? [Any], let text = value.last as? String, let number = Double(text) else {
+            return 0  // no samples in the window: no increase
+        }
+        return number
+    }
+}
