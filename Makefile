@@ -63,7 +63,7 @@ test-tools:
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
 
 bench: build
-	@for script in benchmarks/*.sh benchmarks/*/run.sh; do echo "== $$script"; bash "$$script" || exit 1; done
+	@for script in benchmarks/*.sh benchmarks/*/run.sh benchmarks/*/e2e.sh; do echo "== $$script"; bash "$$script" || exit 1; done
 
 clean:
 	rm -rf .build

@@ -9,8 +9,8 @@ import Testing
 @testable import SLAService
 
 /// `kill -9` of the real `hms-ops serve`, again and again, at random moments, while it scrapes a
-/// target whose counter steps on every scrape. The clock is warped (`HMS_OPS_TEST_CLOCK`, 15×)
-/// so minutes close every four seconds: nobody waits for real minutes.
+/// target whose counter steps on every scrape. The clock is warped (`HMS_OPS_TEST_CLOCK`, 60×)
+/// so a minute passes every second: nobody waits for real minutes.
 @Suite("kill -9 of the collector")
 struct CrashRecoveryTests {
     /// What the target served, in order: the counter and the gauge (the scrape's number).
@@ -23,6 +23,9 @@ struct CrashRecoveryTests {
             }
         }
     }
+
+    /// 2026-10-01T11:50:00Z.
+    static let elevenFifty: Int64 = 1_790_855_400_000
 
     @Test(.timeLimit(.minutes(3)))
     func killedCollectorsLoseNoCounterIncreaseAndDoubleCountNothing() async throws {
@@ -54,8 +57,8 @@ struct CrashRecoveryTests {
 
             """
         try config.write(toFile: folder + "/hms-ops.yaml", atomically: true, encoding: .utf8)
-        // 15× faster: a scrape every 15 virtual seconds, a minute every 4 real seconds.
-        let clock = "\(WallClock.system()):\(1_790_856_000_000):15"
+        // 60× faster: a minute, and one scrape, every real second; from 11:50 so an hour ends.
+        let clock = "\(WallClock.system()):\(Self.elevenFifty):60"
 
         let kills = 5
         let group = ServiceGroup(configuration: .init(services: [target], logger: logger))
@@ -65,7 +68,7 @@ struct CrashRecoveryTests {
             for round in 0...kills {
                 let server = try Subprocess(["serve", "--config", folder + "/hms-ops.yaml"], environment: ["HMS_OPS_TEST_CLOCK": clock])
                 #expect(try await server.waitFor("Dashboard running at"), "round \(round): \(server.text)")
-                // Anywhere in a minute (4 s), and across closes and flushes.
+                // Anywhere in a minute, and across closes and flushes.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 3_000...9_000)))
                 if round < kills {
                     server.signal(SIGKILL)
@@ -97,13 +100,25 @@ struct CrashRecoveryTests {
                 #expect(values.contains(last) && values.contains(baseline))
             }
             #expect(found)
+            // The hour that ended was folded once it had, from every minute written in it.
+            let hour = try await client.query(
+                """
+                SELECT (SELECT sum(r.increase) FROM rollup_1m r JOIN series s ON s.id = r.series_id
+                        WHERE s.metric = 'jobs_total' AND r.bucket >= to_timestamp(\(Self.elevenFifty) / 1000.0) - interval '50 minutes'
+                          AND r.bucket < to_timestamp(\(Self.elevenFifty) / 1000.0) + interval '10 minutes')::float8,
+                       (SELECT sum(r.increase) FROM rollup_1h r JOIN series s ON s.id = r.series_id
+                        WHERE s.metric = 'jobs_total' AND r.bucket = to_timestamp(\(Self.elevenFifty) / 1000.0) - interval '50 minutes')::float8
+                """, logger: logger)
+            for try await (minutes, folded) in hour.decode((Double?, Double?).self) {
+                #expect(minutes != nil && minutes == folded, "minutes \(String(describing: minutes)), hour row \(String(describing: folded))")
+            }
             let gauges = try await client.query(
                 "SELECT coalesce(sum(r.count), 0)::int8 FROM rollup_1m r JOIN series s ON s.id = r.series_id WHERE s.metric = 'queue_depth'",
                 logger: logger)
             for try await stored in gauges.decode(Int64.self) {
                 // Gauge samples of the open minutes die with the process: at most two minutes (one
-                // in its grace period, one current) of four scrapes each, per stop.
-                let lostAtMost = (kills + 1) * 2 * 5
+                // in its grace period, one current) of one scrape each, and one in flight, per stop.
+                let lostAtMost = (kills + 1) * 3
                 #expect(Int(stored) >= values.count - lostAtMost, "stored \(stored) of \(values.count) gauge samples")
                 #expect(Int(stored) <= values.count)
             }

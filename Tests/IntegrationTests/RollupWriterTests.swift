@@ -44,6 +44,16 @@ struct RollupWriterTests {
             let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
             let rows = Self.rows()
             try await writer.write(rows)
+            // Hours are folded once they end; until then queries read their minutes.
+            let query = RollupQuery(postgres: client, logger: TestDatabase.logger)
+            let all = try Selector(parsing: "claims_total")
+            #expect(try await query.increase(all, from: Self.t0 - 86_400_000, to: Self.t0 + 86_400_000) == 150)
+            #expect(try await total(client, "rollup_1h", metric: "claims_total") == (0, 0))
+            #expect(try await writer.foldDue() == 2)  // 23:00 and its day have ended by the newest minute
+            #expect(try await total(client, "rollup_1h", metric: "claims_total") == (70, 1))
+            #expect(try await query.increase(all, from: Self.t0 - 86_400_000, to: Self.t0 + 86_400_000) == 150)
+            #expect(try await writer.foldDue(now: Self.t0 + 2 * 86_400_000) == 2)  // and, long after, the rest
+            #expect(try await query.increase(all, from: Self.t0 - 86_400_000, to: Self.t0 + 86_400_000) == 150)
             // 15 increases of 10 after the baseline sample: 150 events.
             #expect(try await total(client, "rollup_1m", metric: "claims_total") == (150, 4))
             #expect(try await total(client, "rollup_1h", metric: "claims_total") == (150, 2))
@@ -62,7 +72,9 @@ struct RollupWriterTests {
     @Test func gaugeStatisticsFoldIntoHours() async throws {
         try await TestDatabase.withClient { client, _ in
             try await Migrator().migrate(client, logger: TestDatabase.logger)
-            try await RollupWriter(postgres: client, logger: TestDatabase.logger).write(Self.rows())
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            try await writer.write(Self.rows())
+            try await writer.foldDue(now: Self.t0 + 86_400_000)
             let rows = try await client.query(
                 """
                 SELECT min(r.min)::float8, max(r.max)::float8, sum(r.count)::int8 FROM rollup_1h r JOIN series s ON s.id = r.series_id
@@ -109,7 +121,9 @@ struct RetentionTests {
     @Test func rowsOlderThanEachLevelsRetentionGo() async throws {
         try await TestDatabase.withClient { client, _ in
             try await Migrator().migrate(client, logger: TestDatabase.logger)
-            try await RollupWriter(postgres: client, logger: TestDatabase.logger).write(RollupWriterTests.rows())
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            try await writer.write(RollupWriterTests.rows())
+            try await writer.foldDue(now: RollupWriterTests.t0 + 86_400_000)
             var retention = HMSConfig.Retention()
             retention.minute = .days(1)
             let service = RetentionService(postgres: client, retention: retention, logger: TestDatabase.logger)

@@ -44,6 +44,21 @@ struct QueryPlanningTests {
         #expect(RangePlan(from: Self.d0, to: Self.d0) == RangePlan(from: 0, to: 0))
     }
 
+    @Test func hoursAndDaysStillPendingAreReadFromTheLevelBelow() {
+        // 30 days up to 10:20 on day 30; day 30 is pending (in progress), and its 09:00 hour too.
+        let to = Self.d0 + 30 * Self.day + 10 * Self.hour + 20 * Self.minute
+        let plan = RangePlan(from: Self.d0, to: to, hoursBefore: Self.d0 + 30 * Self.day + 9 * Self.hour, daysBefore: Self.d0 + 30 * Self.day)
+        #expect(plan.days == [Self.d0..<(Self.d0 + 30 * Self.day)])
+        #expect(plan.hours == [(Self.d0 + 30 * Self.day)..<(Self.d0 + 30 * Self.day + 9 * Self.hour)])
+        #expect(plan.minutes == [(Self.d0 + 30 * Self.day + 9 * Self.hour)..<to])
+        // A pending day earlier in the range is read from its hours, and the rest is unchanged.
+        let early = RangePlan(from: Self.d0, to: Self.d0 + 3 * Self.day, daysBefore: Self.d0 + Self.day)
+        #expect(early.days == [Self.d0..<(Self.d0 + Self.day)])
+        #expect(early.hours == [(Self.d0 + Self.day)..<(Self.d0 + 3 * Self.day)])
+        // Nothing before the range is complete: minutes throughout.
+        #expect(RangePlan(from: Self.d0, to: Self.d0 + 2 * Self.hour, hoursBefore: 0).minutes == [Self.d0..<(Self.d0 + 2 * Self.hour)])
+    }
+
     @Test func quantilesInterpolateAsHistogramQuantileDoes() {
         let buckets: [(le: Double, count: Double)] = [(100, 50), (250, 90), (400, 99), (.infinity, 100)]
         #expect(HistogramQuantile.quantile(0.5, buckets: buckets) == 100)

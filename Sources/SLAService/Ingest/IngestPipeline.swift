@@ -82,7 +82,10 @@ public actor IngestPipeline {
             }
             written += replayed
         }
-        guard !pending.isEmpty else { return written }
+        guard !pending.isEmpty else {
+            await foldDue(writer)
+            return written
+        }
         let batch = pending
         do {
             for start in stride(from: 0, to: batch.count, by: 5_000) {
@@ -90,6 +93,7 @@ public actor IngestPipeline {
             }
             pending.removeFirst(batch.count)
             writtenRows += batch.count
+            await foldDue(writer)
             return written + batch.count
         } catch {
             logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
@@ -114,6 +118,16 @@ public actor IngestPipeline {
             defer { group.cancelAll() }
             guard let first = try await group.next() else { throw CancellationError() }
             return first
+        }
+    }
+
+    /// Folds the hours and days that have ended. Not bound by `writeTimeout`: folding a whole hour
+    /// of a large installation takes a while, and what fails stays pending for the next flush.
+    func foldDue(_ writer: RollupWriter) async {
+        do {
+            try await writer.foldDue(now: now())
+        } catch {
+            logger.warning("folding ended hours failed; retried at the next flush", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 

@@ -7,7 +7,8 @@ import ServiceLifecycle
 
 /// The collector's heartbeat: fetches every scrape target and probe on its interval (with jitter,
 /// so targets do not fire together), and records `hms_target_up` and
-/// `hms_target_duration_seconds` per target on the server's own metrics.
+/// `hms_target_duration_seconds` per target, and `hms_samples_ingested_total` per service, on
+/// the server's own metrics.
 public struct TargetChecker: Service {
     /// One URL to fetch on a schedule.
     public struct Check: Sendable, Equatable {
@@ -113,6 +114,8 @@ public struct TargetChecker: Service {
                         exposition, targetLabels: target, scrapedAt: startedAt, honorLabels: check.honorLabels)
                     samples = observations.count
                     await pipeline?.ingest(observations)
+                    Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
+                        .increment(by: Int64(samples))
                 }
             } catch {
                 outcome = error.description

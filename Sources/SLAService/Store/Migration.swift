@@ -15,5 +15,6 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         .m0001Foundation,
         .m0002RollupLastAt,
+        .m0003FoldPending,
     ]
 }

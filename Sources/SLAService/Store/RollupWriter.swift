@@ -17,13 +17,35 @@ public final class RollupWriter: Sendable {
         self.logger = logger
     }
 
-    /// Writes `rows` (any series, any minutes) and refolds their hours and days.
+    /// Hours and days marked in `fold_pending`, as this process knows them, and the end of the
+    /// newest minute written: hours and days that end by then are complete and can be folded.
+    struct FoldState: Sendable {
+        var loaded = false
+        var frontier: Int64 = .min
+        var pending: Set<Pending> = []
+    }
+
+    struct Pending: Hashable, Sendable {
+        var level: FoldLevel
+        var bucket: Int64
+        var end: Int64 { bucket + level.milliseconds }
+    }
+
+    private let folds = Mutex(FoldState())
+
+    /// Writes `rows` (any series, any minutes). Rows in hours still in progress mark their hour
+    /// pending (folded once it ends, by `foldDue`); rows that land in hours already complete
+    /// (late rows, replays, imports) refold those hours and their days for their series at once.
     public func write(_ rows: [MinuteAccumulator.Row]) async throws {
         guard !rows.isEmpty else { return }
+        try await loadPending()
         let seriesIDs = try await ensureSeries(Array(Set(rows.map(\.series))))
         let nan = Double.nan
         var series: [Int64] = [], minutes: [Int64] = [], increases: [Double] = [], mins: [Double] = [], maxes: [Double] = []
         var sums: [Double] = [], counts: [Int64] = [], lasts: [Double] = [], lastAts: [Int64] = []
+        let before = folds.withLock { $0.frontier }
+        var opened: Set<Pending> = []
+        var lateSeries: [Int64] = [], lateMinutes: [Int64] = []
         for row in rows {
             guard let id = seriesIDs[row.series] else { continue }
             series.append(id)
@@ -36,7 +58,16 @@ public final class RollupWriter: Sendable {
             counts.append(Int64(row.count))
             lasts.append(row.last)
             lastAts.append(row.lastTimestamp)
+            let hour = Pending(level: .hour, bucket: RangePlan.floor(row.minute, FoldLevel.hour.milliseconds))
+            if hour.end > before {
+                opened.insert(hour)
+            } else {
+                lateSeries.append(id)
+                lateMinutes.append(row.minute)
+            }
         }
+        // Marked before the rows land, so no query reads an hour row that lags its minutes.
+        try await markPending(opened)
         try await postgres.query(
             """
             INSERT INTO rollup_1m (series_id, bucket, increase, min, max, sum, count, last, last_at)
@@ -49,41 +80,133 @@ public final class RollupWriter: Sendable {
                 increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
                 count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
             """, logger: logger)
-        try await fold(series: series, minutes: minutes)
+        if !lateSeries.isEmpty {
+            try await fold(.hour, series: lateSeries, times: lateMinutes)
+            // Days already complete are refolded now; a day still in progress is folded when it ends.
+            let dayMs = FoldLevel.day.milliseconds
+            let (doneSeries, doneTimes) = zip(lateSeries, lateMinutes).filter { RangePlan.floor($0.1, dayMs) + dayMs <= before }
+                .reduce(into: ([Int64](), [Int64]())) { out, pair in
+                    out.0.append(pair.0)
+                    out.1.append(pair.1)
+                }
+            if !doneSeries.isEmpty { try await fold(.day, series: doneSeries, times: doneTimes) }
+            try await markPending(Set(lateMinutes.map { Pending(level: .day, bucket: RangePlan.floor($0, dayMs)) }.filter { $0.end > before }))
+        }
+        let newest = (minutes.max() ?? .min) + MinuteAccumulator.minute
+        folds.withLock { $0.frontier = max($0.frontier, newest) }
+    }
+
+    /// Folds every pending hour, then day, that has ended by the newest minute written (or by
+    /// `now` minus `settle`, for a collector that stopped writing): whole hours from minutes,
+    /// whole days from hours. Returns how many were folded. Idempotent; a failure leaves the
+    /// rest pending for the next call.
+    @discardableResult
+    public func foldDue(now: Int64? = nil, settle: Int64 = 5 * 60_000) async throws -> Int {
+        try await loadPending()
+        var done = 0
+        for level in FoldLevel.allCases {
+            let due = folds.withLock { state in
+                let limit = max(state.frontier, now.map { $0 - settle } ?? .min)
+                return state.pending.filter { $0.level == level && $0.end <= limit }.sorted { $0.bucket < $1.bucket }
+            }
+            for pending in due {
+                try await foldWhole(pending)
+                if level == .hour {
+                    try await markPending([Pending(level: .day, bucket: RangePlan.floor(pending.bucket, FoldLevel.day.milliseconds))])
+                }
+                try await postgres.query(
+                    "DELETE FROM fold_pending WHERE level = \(level.rawValue) AND bucket = to_timestamp(\(pending.bucket) / 1000.0)",
+                    logger: logger)
+                _ = folds.withLock { $0.pending.remove(pending) }
+                done += 1
+            }
+        }
+        return done
+    }
+
+    /// Reads what `fold_pending` holds, once per process (a crash may have left some).
+    func loadPending() async throws {
+        guard !folds.withLock({ $0.loaded }) else { return }
+        var found: Set<Pending> = []
+        let rows = try await postgres.query(
+            "SELECT level, (extract(epoch FROM bucket) * 1000)::int8 FROM fold_pending", logger: logger)
+        for try await (level, bucket) in rows.decode((String, Int64).self) {
+            if let level = FoldLevel(rawValue: level) { found.insert(Pending(level: level, bucket: bucket)) }
+        }
+        folds.withLock { state in
+            guard !state.loaded else { return }
+            state.pending.formUnion(found)
+            state.loaded = true
+        }
+    }
+
+    func markPending(_ marks: Set<Pending>) async throws {
+        let fresh = folds.withLock { state in marks.subtracting(state.pending) }
+        guard !fresh.isEmpty else { return }
+        let levels = fresh.map(\.level.rawValue), buckets = fresh.map(\.bucket)
+        try await postgres.query(
+            """
+            INSERT INTO fold_pending (level, bucket)
+            SELECT l, to_timestamp(b / 1000.0) FROM UNNEST(\(levels)::text[], \(buckets)::int8[]) AS t(l, b)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        folds.withLock { $0.pending.formUnion(fresh) }
     }
 
     /// A coarser rollup level and the level it is folded from.
-    enum FoldLevel: CaseIterable {
+    enum FoldLevel: String, CaseIterable, Sendable {
         case hour, day
 
         var milliseconds: Int64 { self == .hour ? 3_600_000 : 86_400_000 }
         // Identifiers cannot be bound; these are constants of ours, never input.
         var source: String { self == .hour ? "rollup_1m" : "rollup_1h" }
         var target: String { self == .hour ? "rollup_1h" : "rollup_1d" }
-        var interval: String { self == .hour ? "1 hour" : "1 day" }
+        // "24 hours", not "1 day": timestamptz + '1 day' follows the session's time zone over DST.
+        var interval: String { self == .hour ? "1 hour" : "24 hours" }
     }
 
-    /// Recomputes the hour rows, then the day rows, that contain the given minutes, from the
-    /// level below: an hour is the sum of its minutes, a day the sum of its hours (UTC days;
+    /// The aggregate of a level's rows into one row of the level above, and its upsert.
+    static let foldColumns = """
+        sum(r.increase), min(r.min), max(r.max), sum(r.sum), sum(r.count), (array_agg(r.last ORDER BY r.bucket DESC))[1], max(r.last_at)
+        """
+    static let foldUpsert = """
+        ON CONFLICT (series_id, bucket) DO UPDATE SET
+            increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
+            count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
+        """
+
+    /// Recomputes, for the given series, the rows of `level` containing the given times, from
+    /// the level below: an hour is the sum of its minutes, a day the sum of its hours (UTC days;
     /// calendar windows in other zones combine hours at their edges).
-    func fold(series: [Int64], minutes: [Int64]) async throws {
-        for level in FoldLevel.allCases {
-            var binds = PostgresBindings()
-            binds.append(series)
-            binds.append(minutes.map { $0 / level.milliseconds * level.milliseconds })
-            let sql = """
-                INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
-                SELECT r.series_id, k.start, sum(r.increase), min(r.min), max(r.max), sum(r.sum), sum(r.count),
-                       (array_agg(r.last ORDER BY r.bucket DESC))[1], max(r.last_at)
-                FROM (SELECT DISTINCT s, to_timestamp(b / 1000.0) AS start FROM UNNEST($1::int8[], $2::int8[]) AS u(s, b)) AS k
-                JOIN \(level.source) r ON r.series_id = k.s AND r.bucket >= k.start AND r.bucket < k.start + interval '\(level.interval)'
-                GROUP BY r.series_id, k.start
-                ON CONFLICT (series_id, bucket) DO UPDATE SET
-                    increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
-                    count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
-                """
-            try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        }
+    func fold(_ level: FoldLevel, series: [Int64], times: [Int64]) async throws {
+        var binds = PostgresBindings()
+        binds.append(series)
+        binds.append(times.map { RangePlan.floor($0, level.milliseconds) })
+        let sql = """
+            INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT r.series_id, k.start, \(Self.foldColumns)
+            FROM (SELECT DISTINCT s, to_timestamp(b / 1000.0) AS start FROM UNNEST($1::int8[], $2::int8[]) AS u(s, b)) AS k
+            JOIN \(level.source) r ON r.series_id = k.s AND r.bucket >= k.start AND r.bucket < k.start + interval '\(level.interval)'
+            GROUP BY r.series_id, k.start
+            \(Self.foldUpsert)
+            """
+        try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+    }
+
+    /// Recomputes one whole hour (or day) for every series with rows in it.
+    func foldWhole(_ pending: Pending) async throws {
+        var binds = PostgresBindings()
+        binds.append(pending.bucket)
+        let level = pending.level
+        let sql = """
+            INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT r.series_id, to_timestamp($1 / 1000.0), \(Self.foldColumns)
+            FROM \(level.source) r
+            WHERE r.bucket >= to_timestamp($1 / 1000.0) AND r.bucket < to_timestamp($1 / 1000.0) + interval '\(level.interval)'
+            GROUP BY r.series_id
+            \(Self.foldUpsert)
+            """
+        try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }
 
     /// Ids of the given series, inserting the ones the database has not seen (one statement).

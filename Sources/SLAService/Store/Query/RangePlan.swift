@@ -9,18 +9,20 @@ public struct RangePlan: Sendable, Equatable {
 
     static let minute: Int64 = 60_000, hour: Int64 = 3_600_000, day: Int64 = 86_400_000
 
-    /// The plan for `[from, to)`, both rounded down to whole minutes.
-    public init(from: Int64, to: Int64) {
+    /// The plan for `[from, to)`, both rounded down to whole minutes. Hour rows are used only
+    /// before `hoursBefore` and day rows only before `daysBefore` (the first hour and day whose
+    /// rows may still lag the level below; see `fold_pending`); after them, finer rows.
+    public init(from: Int64, to: Int64, hoursBefore: Int64 = .max, daysBefore: Int64 = .max) {
         let start = MinuteAccumulator.minute(of: from), end = MinuteAccumulator.minute(of: to)
         guard start < end else { return }
-        let firstHour = Self.ceil(start, Self.hour), lastHour = Self.floor(end, Self.hour)
+        let firstHour = Self.ceil(start, Self.hour), lastHour = min(Self.floor(end, Self.hour), Self.floor(hoursBefore, Self.hour))
         guard firstHour < lastHour else {
             minutes = [start..<end]
             return
         }
         if start < firstHour { minutes.append(start..<firstHour) }
         if lastHour < end { minutes.append(lastHour..<end) }
-        let firstDay = Self.ceil(firstHour, Self.day), lastDay = Self.floor(lastHour, Self.day)
+        let firstDay = Self.ceil(firstHour, Self.day), lastDay = min(Self.floor(lastHour, Self.day), Self.floor(daysBefore, Self.day))
         guard firstDay < lastDay else {
             hours = [firstHour..<lastHour]
             return

@@ -60,7 +60,7 @@ public struct RollupQuery: Sendable {
         binds.append(ids)
         guard
             let rows = Self.rowsInRange(
-                RangePlan(from: from, to: to), columns: "series_id, increase", condition: "increase IS NOT NULL", binds: &binds)
+                try await plan(from: from, to: to), columns: "series_id, increase", condition: "increase IS NOT NULL", binds: &binds)
         else { return [:] }
         let sql = "SELECT series_id, sum(increase)::float8 FROM (\(rows)) AS x GROUP BY series_id"
         var out: [Int64: Double] = [:]
@@ -70,6 +70,16 @@ public struct RollupQuery: Sendable {
             out[id] = sum
         }
         return out
+    }
+
+    /// The rows to read for `[from, to)`: hours and days still pending a fold are read from the
+    /// level below, so a query never sees an hour row that lags its minutes.
+    public func plan(from: Int64, to: Int64) async throws -> RangePlan {
+        var before: [String: Int64] = [:]
+        let rows = try await postgres.query(
+            "SELECT level, (extract(epoch FROM min(bucket)) * 1000)::int8 FROM fold_pending GROUP BY level", logger: logger)
+        for try await (level, bucket) in rows.decode((String, Int64).self) { before[level] = bucket }
+        return RangePlan(from: from, to: to, hoursBefore: before["hour"] ?? .max, daysBefore: before["day"] ?? .max)
     }
 
     /// `SELECT columns` from the day, hour and minute rows the plan names, for the series bound
@@ -136,7 +146,7 @@ public struct RollupQuery: Sendable {
         binds.append(ids)
         guard
             let rows = Self.rowsInRange(
-                RangePlan(from: from, to: to), columns: "min, max, sum, count, last, last_at", condition: "min IS NOT NULL", binds: &binds)
+                try await plan(from: from, to: to), columns: "min, max, sum, count, last, last_at", condition: "min IS NOT NULL", binds: &binds)
         else { return nil }
         let sql = """
             SELECT min(min)::float8, max(max)::float8, sum(sum)::float8, sum(count)::int8, (array_agg(last ORDER BY last_at DESC))[1]::float8

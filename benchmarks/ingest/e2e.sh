@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End-to-end ingest cost: hms-ops (release build, embedded PostgreSQL, CPU of both counted) and
+# Debian's Prometheus scrape the same simulated targets (TARGETS x 1,000 changing series, every
+# 15 s) side by side in this one run. After a warm-up, CPU seconds are measured over DURATION
+# seconds and divided by the samples each ingested; memory is the proportional set size (PSS)
+# of each process tree at the end. Prints the figures and the ratios.
+#   TARGETS=200 WARMUP=60 DURATION=240 benchmarks/ingest/e2e.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+targets=${TARGETS:-200}
+warmup=${WARMUP:-60}
+duration=${DURATION:-240}
+command -v prometheus >/dev/null || { echo "needs Debian's prometheus (make test-tools installs it)"; exit 1; }
+work=$(mktemp -d /tmp/hms-ops-ingest-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+first=$((20000 + RANDOM % 20000))
+ours_port=$(free_port); prom_port=$(free_port)
+
+swift build -c release --product hms-ops --scratch-path .build-release >/dev/null
+bin=.build-release/release/hms-ops
+
+python3 benchmarks/ingest/targets.py "$first" "$targets" >"$work/targets.log" 2>&1 &
+pids+=($!)
+
+{
+  echo "data_dir: $work/hms"
+  echo "listen: {host: 127.0.0.1, port: $ours_port}"
+  echo "scrape_interval: 15s"
+  echo "scrape_timeout: 10s"
+  echo "services:"
+  echo "  - id: bench"
+  echo "    name: Bench"
+  echo "    targets:"
+  for i in $(seq 0 $((targets - 1))); do echo "      - http://127.0.0.1:$((first + i))/metrics"; done
+} >"$work/hms-ops.yaml"
+{
+  echo "global: {scrape_interval: 15s, scrape_timeout: 10s}"
+  echo "scrape_configs:"
+  echo "  - job_name: bench"
+  echo "    static_configs:"
+  echo "      - targets:"
+  for i in $(seq 0 $((targets - 1))); do echo "        - 127.0.0.1:$((first + i))"; done
+} >"$work/prometheus.yml"
+
+"$bin" serve --config "$work/hms-ops.yaml" --log-level warning >"$work/hms-ops.log" 2>&1 &
+ours=$!; pids+=($ours)
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+theirs=$!; pids+=($theirs)
+
+for _ in $(seq 1 600); do grep -q "Dashboard running" "$work/hms-ops.log" && break; sleep 0.2; done
+grep -q "Dashboard running" "$work/hms-ops.log" || { cat "$work/hms-ops.log"; exit 1; }
+
+# A process and all its descendants (the embedded PostgreSQL is a child of hms-ops).
+tree() {
+  local all=("$1") queue=("$1")
+  while ((${#queue[@]})); do
+    local next=()
+    for p in "${queue[@]}"; do
+      for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do next+=("$c"); all+=("$c"); done
+    done
+    queue=("${next[@]}")
+  done
+  echo "${all[@]}"
+}
+# CPU seconds of a tree: user + system of each live process and of its reaped children.
+cpu() {
+  local ticks=0
+  for p in $(tree "$1"); do
+    ticks=$((ticks + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' /proc/"$p"/stat 2>/dev/null || echo 0)))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+# CPU seconds of the process alone (its threads, not its children).
+cpu_self() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' /proc/"$1"/stat; }
+pss() {
+  local kb=0
+  for p in $(tree "$1"); do kb=$((kb + $(awk '/^Pss:/ { print $2 }' /proc/"$p"/smaps_rollup 2>/dev/null || echo 0))); done
+  echo $((kb / 1024))
+}
+ingested() { curl -s "http://127.0.0.1:$ours_port/metrics" | awk '/^hms_samples_ingested_total/ { s += $2 } END { printf "%d", s }'; }
+appended() { curl -s "http://127.0.0.1:$prom_port/metrics" | awk '/^prometheus_tsdb_head_samples_appended_total/ { s += $2 } END { printf "%d", s }'; }
+
+echo "warming up for ${warmup}s ($targets targets x 1,000 series, every 15 s)..."
+sleep "$warmup"
+c0=$(cpu "$ours"); o0=$(cpu_self "$ours"); p0=$(cpu "$theirs"); s0=$(ingested); a0=$(appended)
+echo "measuring for ${duration}s..."
+sleep "$duration"
+c1=$(cpu "$ours"); o1=$(cpu_self "$ours"); p1=$(cpu "$theirs"); s1=$(ingested); a1=$(appended)
+ours_mb=$(pss "$ours"); self_mb=$(awk '/^Pss:/ { print int($2 / 1024) }' /proc/"$ours"/smaps_rollup); prom_mb=$(pss "$theirs")
+
+awk -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v p="$(awk -v a="$p0" -v b="$p1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v a=$((a1 - a0)) \
+  -v om="$ours_mb" -v pm="$prom_mb" -v d="$duration" -v sm="$self_mb" \
+  -v oc="$(awk -v a="$o0" -v b="$o1" 'BEGIN { print b - a }')" 'BEGIN {
+  printf "samples ingested in %ds: hms-ops %d, Prometheus %d\n", d, s, a
+  printf "CPU: hms-ops + PostgreSQL %.1f s = %.2f s per million samples; Prometheus %.1f s = %.2f s per million\n", c, c / s * 1e6, p, p / a * 1e6
+  printf "  of which hms-ops itself %.1f s, PostgreSQL %.1f s\n", oc, c - oc
+  printf "CPU ratio (hms-ops / Prometheus, per sample): %.2f (goal: at most 0.5)\n", (c / s) / (p / a)
+  printf "memory (PSS): hms-ops + PostgreSQL %d MiB (hms-ops itself %d MiB), Prometheus %d MiB, ratio %.2f\n", om, sm, pm, om / pm
+}'
