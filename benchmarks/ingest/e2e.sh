@@ -93,7 +93,11 @@ echo "warming up for ${warmup}s ($targets targets x 1,000 series, every 15 s)...
 sleep "$warmup"
 c0=$(cpu "$ours"); o0=$(cpu_self "$ours"); p0=$(cpu "$theirs"); s0=$(ingested); a0=$(appended)
 echo "measuring for ${duration}s..."
-sleep "$duration"
+if [ -n "${PROFILE:-}" ]; then  # PROFILE=FILE: perf samples of hms-ops itself meanwhile
+  perf record -F 199 -g -p "$ours" -o "$PROFILE" -- sleep "$duration" >/dev/null 2>&1
+else
+  sleep "$duration"
+fi
 c1=$(cpu "$ours"); o1=$(cpu_self "$ours"); p1=$(cpu "$theirs"); s1=$(ingested); a1=$(appended)
 ours_mb=$(pss "$ours"); self_mb=$(awk '/^Pss:/ { print int($2 / 1024) }' /proc/"$ours"/smaps_rollup); prom_mb=$(pss "$theirs")
 

@@ -214,10 +214,10 @@ public final class RollupWriter: Sendable {
         var known = ids.withLock { cache in keys.reduce(into: [SeriesKey: Int64]()) { out, key in out[key] = cache[key] } }
         let missing = keys.filter { known[$0] == nil }
         guard !missing.isEmpty else { return known }
-        let hashes = missing.map { $0.hash.map { String(format: "%02x", $0) }.joined() }
+        let hashes = missing.map(\.hashHex)
         let byHash = Dictionary(zip(hashes, missing), uniquingKeysWith: { first, _ in first })
         let metrics = missing.map(\.metric)
-        let labels = missing.map { Self.labelsJSON($0.labels) }
+        let labels = missing.map(\.labelsJSON)
         let kinds = missing.map(\.kind.rawValue)
         let rows = try await postgres.query(
             """
@@ -233,13 +233,6 @@ public final class RollupWriter: Sendable {
         ids.withLock { cache in cache.merge(fresh) { $1 } }
         known.merge(fresh) { $1 }
         return known
-    }
-
-    /// Labels as a JSON object; JSONSerialization escapes whatever the values hold.
-    static func labelsJSON(_ labels: [Label]) -> String {
-        let object = Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// The newest stored value of every counter-like series, to seed baselines after a restart.

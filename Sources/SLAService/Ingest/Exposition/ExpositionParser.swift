@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// Parses the Prometheus text format 0.0.4 and OpenMetrics 1.0 text from bytes.
 ///
 /// It reads line by line with byte offsets (no `String` per line), validates UTF-8 only where a
@@ -22,6 +28,11 @@ public struct ExpositionParser {
     var current: Int?
     var errors: [ExpositionError] = []
     var sawEOF = false
+    /// The last sample's name and labels, whose strings the next sample reuses where equal.
+    var previousName: String?
+    var previousLabels: [Label] = []
+    /// The last name `addSample` placed, and where: the next sample of that name goes there too.
+    var lastPlaced: (name: String, family: Int)?
 
     /// Parses `bytes`; the format comes from the caller (Content-Type) or `ExpositionFormat.sniff`.
     public static func parse(_ bytes: [UInt8], format: ExpositionFormat) -> Exposition {
@@ -46,10 +57,11 @@ public struct ExpositionParser {
         var start = 0
         var lineNumber = 0
         let count = buffer.count
+        guard let base = buffer.baseAddress else { return }
         while start < count, errors.count < Self.maximumErrors {
             lineNumber += 1
-            var end = start
-            while end < count, buffer[end] != 10 { end += 1 }
+            let newline = memchr(base + start, 10, count - start)
+            let end = newline.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
             let hasNewline = end < count
             var lineEnd = end
             if !om, lineEnd > start, buffer[lineEnd - 1] == 13 { lineEnd -= 1 }  // tolerate CRLF in 0.0.4
@@ -339,6 +351,8 @@ public struct ExpositionParser {
             return
         }
         addSample(ExpositionSample(name: name, labels: labels, value: value, timestamp: timestamp, exemplar: exemplar, line: line.number))
+        previousName = name
+        previousLabels = labels
     }
 
     /// One space (OpenMetrics) or a run of blanks (0.0.4) that must be followed by something.
@@ -355,7 +369,9 @@ public struct ExpositionParser {
 
     mutating func addSample(_ sample: ExpositionSample) {
         let index: Int
-        if let current, families[current].allows(sample.name, openMetrics: om) {
+        if let lastPlaced, lastPlaced.family == current, lastPlaced.name == sample.name {
+            index = lastPlaced.family
+        } else if let current, families[current].allows(sample.name, openMetrics: om) {
             index = current
         } else if om {
             if usedNames.contains(sample.name) {
@@ -371,6 +387,7 @@ public struct ExpositionParser {
             index = startFamily(sample.name, line: sample.line)
         }
         families[index].family.samples.append(sample)  // in place: the computed `samples` would copy
+        lastPlaced = (sample.name, index)
     }
 
     // MARK: Tokens
@@ -391,12 +408,12 @@ public struct ExpositionParser {
             fail(line.number, "invalid character '\(Line.clip(line.text(i, i + 1)))' in metric name")
             return nil
         }
-        return line.text(start, i)
+        return line.text(start, i, reusing: previousName)
     }
 
     /// `"..."` with escapes; `\\`, `\"` and `\n` everywhere, others kept as written in
     /// OpenMetrics and refused in 0.0.4.
-    mutating func readQuoted(_ line: Line, _ i: inout Int) -> String? {
+    mutating func readQuoted(_ line: Line, _ i: inout Int, reusing candidate: String? = nil) -> String? {
         guard i < line.end, line[i] == UInt8(ascii: "\"") else {
             fail(line.number, "expected a double-quoted label value")
             return nil
@@ -419,7 +436,7 @@ public struct ExpositionParser {
             fail(line.number, "unterminated quoted string (missing closing \")")
             return nil
         }
-        guard let text = line.unescape(start, j, quote: true, strict: !om) else {
+        guard let text = line.unescape(start, j, quote: true, strict: !om, reusing: candidate) else {
             fail(line.number, "invalid escape sequence in a quoted string; only \\\\, \\\" and \\n are allowed")
             return nil
         }
@@ -464,7 +481,7 @@ public struct ExpositionParser {
                     fail(line.number, "expected a label name (letters, digits and '_', not starting with a digit)")
                     return nil
                 }
-                labelName = line.text(start, i)
+                labelName = line.text(start, i, reusing: labels.count < previousLabels.count ? previousLabels[labels.count].name : nil)
             }
             if !om { i = line.skipBlanks(from: i) }
             guard i < line.end, line[i] == UInt8(ascii: "=") else {
@@ -473,7 +490,8 @@ public struct ExpositionParser {
             }
             i += 1
             if !om { i = line.skipBlanks(from: i) }
-            guard let value = readQuoted(line, &i) else { return nil }
+            let candidate = labels.count < previousLabels.count ? previousLabels[labels.count].value : nil
+            guard let value = readQuoted(line, &i, reusing: candidate) else { return nil }
             if labelName == "__name__" {
                 guard metricName == nil else {
                     fail(line.number, "the metric name is given twice (before the braces and as __name__)")

@@ -17,8 +17,14 @@ struct Line {
         return j
     }
 
+    /// Eight bytes at a time: the check runs on every line.
     var hasNonASCII: Bool {
+        guard let base = buffer.baseAddress else { return false }
         var i = start
+        while i + 8 <= end {
+            if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 8
+        }
         while i < end {
             if buffer[i] >= 0x80 { return true }
             i += 1
@@ -36,6 +42,19 @@ struct Line {
         return String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<upper]), as: UTF8.self)
     }
 
+    /// Bytes `i..<j` as text, giving back `candidate` itself when it spells the same bytes: the
+    /// previous sample's name or label, mostly, so a run of similar lines allocates no strings.
+    func text(_ i: Int, _ j: Int, reusing candidate: String?) -> String {
+        guard var candidate else { return text(i, j) }
+        let count = min(max(i, j), end) - i
+        let same = candidate.withUTF8 { known in
+            guard known.count == count else { return false }
+            for k in 0..<count where known[k] != buffer[i + k] { return false }
+            return true
+        }
+        return same ? candidate : text(i, j)
+    }
+
     /// True when the bytes at `i` are `literal` (to the end of the line unless `prefix`).
     func equals(_ i: Int, _ literal: StaticString, prefix: Bool = false) -> Bool {
         let count = literal.utf8CodeUnitCount
@@ -47,10 +66,10 @@ struct Line {
 
     /// Bytes `i..<j` with escapes resolved: `\\` and `\n`, and `\"` in quoted strings. Unknown
     /// escapes are kept as written unless `strict`, when they make the text invalid (nil).
-    func unescape(_ i: Int, _ j: Int, quote: Bool, strict: Bool) -> String? {
+    func unescape(_ i: Int, _ j: Int, quote: Bool, strict: Bool, reusing candidate: String? = nil) -> String? {
         var k = i
         while k < j, buffer[k] != UInt8(ascii: "\\") { k += 1 }
-        if k == j { return text(i, j) }  // the common case: nothing to unescape
+        if k == j { return text(i, j, reusing: candidate) }  // the common case: nothing to unescape
         var out: [UInt8] = []
         out.reserveCapacity(j - i)
         k = i

@@ -19,15 +19,55 @@ public enum SeriesKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// One series: metric name, labels sorted by name, and how it is folded.
+///
+/// Its hash is computed once, when it is made: the accumulator and the writer look series up
+/// several times per sample, and hashing every label string each time was most of their cost.
 public struct SeriesKey: Sendable, Hashable, Codable {
-    public var metric: String
-    public var labels: [Label]
-    public var kind: SeriesKind
+    public let metric: String
+    public let labels: [Label]
+    public let kind: SeriesKind
+    let fingerprint: Int
 
     public init(metric: String, labels: [Label], kind: SeriesKind) {
         self.metric = metric
-        self.labels = labels.sorted { $0.name < $1.name }
+        self.labels = Self.isSorted(labels) ? labels : labels.sorted { $0.name < $1.name }
         self.kind = kind
+        var hasher = Hasher()
+        hasher.combine(metric)
+        hasher.combine(self.labels)
+        hasher.combine(kind)
+        fingerprint = hasher.finalize()
+    }
+
+    static func isSorted(_ labels: [Label]) -> Bool {
+        var index = 1
+        while index < labels.count {
+            if labels[index].name < labels[index - 1].name { return false }
+            index += 1
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+
+    public static func == (a: SeriesKey, b: SeriesKey) -> Bool {
+        a.fingerprint == b.fingerprint && a.kind == b.kind && a.metric == b.metric && a.labels == b.labels
+    }
+
+    enum CodingKeys: String, CodingKey { case metric, labels, kind }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            metric: try container.decode(String.self, forKey: .metric), labels: try container.decode([Label].self, forKey: .labels),
+            kind: try container.decode(SeriesKind.self, forKey: .kind))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(metric, forKey: .metric)
+        try container.encode(labels, forKey: .labels)
+        try container.encode(kind, forKey: .kind)
     }
 
     /// `metric{a="1",b="2"}` with values escaped as the text format does; unique per series.
@@ -51,4 +91,47 @@ public struct SeriesKey: Sendable, Hashable, Codable {
 
     /// SHA-256 of the canonical form: the `series.hash` key in PostgreSQL.
     public var hash: [UInt8] { Array(SHA256.hash(data: Array(canonical.utf8))) }
+
+    /// The SHA-256 in lowercase hex.
+    var hashHex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in hash {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The labels as a JSON object, keys sorted, strings escaped per RFC 8259.
+    var labelsJSON: String {
+        var out = "{"
+        var seen = Set<String>()
+        for (index, label) in labels.enumerated() where seen.insert(label.name).inserted {
+            if index > 0 { out += "," }
+            Self.appendJSONString(label.name, to: &out)
+            out += ":"
+            Self.appendJSONString(label.value, to: &out)
+        }
+        return out + "}"
+    }
+
+    static func appendJSONString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
 }
