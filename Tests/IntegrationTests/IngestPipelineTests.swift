@@ -107,6 +107,44 @@ struct IngestPipelineTests {
         #expect(honored == [Label("job", "inner")])
     }
 
+    @Test func theSeriesCacheNeverChangesWhatIsMapped() {
+        let target = [Label("instance", "a:1"), Label("job", "j")]
+        let first = """
+            # TYPE c counter
+            c_total{code="200"} 1
+            c_total{code="500"} 2
+            # TYPE h histogram
+            h_bucket{le="1.0"} 1
+            h_bucket{le="+Inf"} 2
+            h_sum 3
+            h_count 2
+            # TYPE g gauge
+            g{job="inner"} 5
+
+            """
+        // Inserted and removed series, a changed label value, a family whose type changed.
+        let second = """
+            # TYPE c counter
+            c_total{code="200"} 2
+            c_total{code="404"} 1
+            c_total{code="500"} 3
+            # TYPE h gauge
+            h_bucket{le="1.0"} 1
+            h_bucket{le="+Inf"} 2
+            # TYPE g gauge
+            g{job="outer"} 6
+
+            """
+        var cache = SampleMapper.SeriesCache()
+        for (index, text) in [first, second, first, first].enumerated() {
+            let parsed = ExpositionParser.parse(Array(text.utf8), format: .prometheusText)
+            let cached = SampleMapper.observations(parsed, targetLabels: target, scrapedAt: 7, cache: &cache)
+            let fresh = SampleMapper.observations(parsed, targetLabels: target, scrapedAt: 7)
+            #expect(cached == fresh, "scrape \(index)")
+            #expect(cached.map { $0.series.hashValue } == fresh.map { $0.series.hashValue })
+        }
+    }
+
     @Test func bucketBoundsAreWrittenOneWay() {
         #expect(["250", "250.0", "2.5e2", "+Inf", "0.1"].map(SampleMapper.canonicalBound) == ["250", "250", "250", "+Inf", "0.1"])
     }

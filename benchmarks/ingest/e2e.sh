@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 targets=${TARGETS:-200}
-warmup=${WARMUP:-60}
+warmup=${WARMUP:-150}
 duration=${DURATION:-240}
 command -v prometheus >/dev/null || { echo "needs Debian's prometheus (make test-tools installs it)"; exit 1; }
 work=$(mktemp -d /tmp/hms-ops-ingest-bench.XXXXXX)

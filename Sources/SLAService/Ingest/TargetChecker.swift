@@ -67,10 +67,11 @@ public struct TargetChecker: Service {
         // Spread first fetches over the interval so a hundred targets do not all fire at once.
         try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
         var wasUp: Bool?
+        var cache = SampleMapper.SeriesCache()
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let outcome = await fetch(check)
+            let outcome = await fetch(check, cache: &cache)
             let elapsed = clock.now - start
             let (up, duration) =
                 gauges ?? (
@@ -97,6 +98,12 @@ public struct TargetChecker: Service {
 
     /// Nil when the check passed; otherwise why it failed. Scraped samples go to the pipeline.
     func fetch(_ check: Check) async -> String? {
+        var cache = SampleMapper.SeriesCache()
+        return await fetch(check, cache: &cache)
+    }
+
+    /// The same, with the series cache of this check's earlier scrapes.
+    func fetch(_ check: Check, cache: inout SampleMapper.SeriesCache) async -> String? {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
@@ -111,7 +118,7 @@ public struct TargetChecker: Service {
                     outcome = "invalid exposition (\(exposition.errors.count) errors), first at \(first)"
                 } else {
                     let observations = SampleMapper.observations(
-                        exposition, targetLabels: target, scrapedAt: startedAt, honorLabels: check.honorLabels)
+                        exposition, targetLabels: target, scrapedAt: startedAt, honorLabels: check.honorLabels, cache: &cache)
                     samples = observations.count
                     await pipeline?.ingest(observations)
                     Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)

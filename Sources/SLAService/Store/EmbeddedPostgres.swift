@@ -200,7 +200,9 @@ public final class EmbeddedPostgres: Sendable {
         var lastOutput = ""
         for _ in 0..<3 {
             guard let port = options.port ?? PortProbe.freePort() else { throw EmbeddedPostgresError("no free TCP port on 127.0.0.1") }
+            // One node, no replicas: minimal WAL; checkpoints every 15 min write fewer full pages.
             var settings = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=60"
+            settings += " -c wal_level=minimal -c max_wal_senders=0 -c checkpoint_timeout=15min -c max_wal_size=2GB"
             if options.unsafeFast { settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" }
             let result = try await Command.asUser(
                 runAs, tools.pgctl, ["-D", cluster, "-l", cluster + "/server.log", "-w", "-t", "120", "-o", settings, "start"]

@@ -16,5 +16,6 @@ public struct Migration: Sendable {
         .m0001Foundation,
         .m0002RollupLastAt,
         .m0003FoldPending,
+        .m0004LeanMinuteRows,
     ]
 }

@@ -43,6 +43,52 @@ public struct MinuteAccumulator: Sendable {
         var lastTimestamp: Int64 = 0
     }
 
+    /// Everything known of one series: its counter baseline and its cells in open minutes
+    /// (one or two, rarely more), so a sample costs one dictionary lookup.
+    struct State: Sendable {
+        var baseline: Baseline?
+        var cells: [(minute: Int64, cell: Cell)] = []
+        /// The newest sample (or seed) time: series unseen for `baselineLifetime` are forgotten.
+        var seen: Int64 = .min
+
+        /// Folds one sample in. Returns the minute it landed in, or nil if it was dropped.
+        mutating func observe(_ value: Double, at ms: Int64, kind: SeriesKind, closedBefore: Int64, oldestOpen: Int64?) -> Int64?? {
+            var minute = MinuteAccumulator.minute(of: ms)
+            var increase: Double?
+            seen = Swift.max(seen, ms)
+            if kind.countsIncreases {
+                if let baseline {
+                    guard ms > baseline.at else { return .some(nil) }  // a replay: counts nothing
+                    increase = value >= baseline.value ? value - baseline.value : value
+                }
+                baseline = Baseline(value: value, at: ms)
+            }
+            if minute < closedBefore {
+                guard increase != nil else { return nil }  // a late gauge sample
+                minute = oldestOpen ?? closedBefore
+            }
+            let index: Int
+            if let found = cells.firstIndex(where: { $0.minute == minute }) {
+                index = found
+            } else {
+                cells.append((minute, Cell()))
+                index = cells.count - 1
+            }
+            if let increase { cells[index].cell.increase = (cells[index].cell.increase ?? 0) + increase }
+            if kind.keepsGaugeStatistics {
+                cells[index].cell.min = Swift.min(cells[index].cell.min, value)
+                cells[index].cell.max = Swift.max(cells[index].cell.max, value)
+                cells[index].cell.sum += value
+            }
+            cells[index].cell.count += 1
+            if ms >= cells[index].cell.lastTimestamp {
+                cells[index].cell.last = value
+                cells[index].cell.lastTimestamp = ms
+            }
+            return .some(minute)
+        }
+    }
+
     public static let minute: Int64 = 60_000
 
     /// How long after its end a minute stays open for late scrapes, in milliseconds.
@@ -52,8 +98,9 @@ public struct MinuteAccumulator: Sendable {
     /// Gauge samples dropped because their minute had closed.
     public private(set) var lateSamples = 0
 
-    var baselines: [SeriesKey: Baseline] = [:]
-    var open: [Int64: [SeriesKey: Cell]] = [:]
+    var states: [SeriesKey: State] = [:]
+    /// Minutes that hold at least one cell.
+    var openMinutes: Set<Int64> = []
     /// Minutes before this are closed.
     var closedBefore: Int64 = .min
 
@@ -69,66 +116,60 @@ public struct MinuteAccumulator: Sendable {
 
     /// Resumes a series from its last stored value (after a restart).
     public mutating func seed(_ series: SeriesKey, value: Double, at ms: Int64) {
-        if let known = baselines[series], known.at >= ms { return }
-        baselines[series] = Baseline(value: value, at: ms)
+        if let known = states[series]?.baseline, known.at >= ms { return }
+        var state = states[series] ?? State()
+        state.baseline = Baseline(value: value, at: ms)
+        state.seen = Swift.max(state.seen, ms)
+        states[series] = state
     }
 
     /// Takes one sample at `ms` (milliseconds since the epoch).
     public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) {
         guard !value.isNaN else { return }
-        var minute = Self.minute(of: ms)
-        var increase: Double?
-        if series.kind.countsIncreases {
-            if let baseline = baselines[series] {
-                guard ms > baseline.at else { return }
-                increase = value >= baseline.value ? value - baseline.value : value
-            }
-            baselines[series] = Baseline(value: value, at: ms)
+        let oldest = MinuteAccumulator.minute(of: ms) < closedBefore ? openMinutes.min() : nil
+        let landed = states[series, default: State()].observe(
+            value, at: ms, kind: series.kind, closedBefore: closedBefore, oldestOpen: oldest)
+        switch landed {
+        case .none: lateSamples += 1
+        case .some(.none): break
+        case .some(.some(let minute)): openMinutes.insert(minute)
         }
-        if minute < closedBefore {
-            guard increase != nil else {
-                lateSamples += 1
-                return
-            }
-            minute = open.keys.min() ?? closedBefore
-        }
-        var cell = open[minute, default: [:]][series] ?? Cell()
-        if let increase { cell.increase = (cell.increase ?? 0) + increase }
-        if series.kind.keepsGaugeStatistics {
-            cell.min = Swift.min(cell.min, value)
-            cell.max = Swift.max(cell.max, value)
-            cell.sum += value
-        }
-        cell.count += 1
-        if ms >= cell.lastTimestamp {
-            cell.last = value
-            cell.lastTimestamp = ms
-        }
-        open[minute, default: [:]][series] = cell
     }
 
     /// Closes every minute that ended at least `grace` before `now` and returns its rows,
-    /// oldest minute first.
+    /// oldest minute first; forgets series not seen for `baselineLifetime`.
     public mutating func close(now: Int64) -> [Row] {
         let limit = Self.minute(of: now - grace)  // minutes before this one have ended + grace
-        var rows: [Row] = []
-        for minute in open.keys.sorted() where minute < limit {
-            for (series, cell) in open[minute] ?? [:] {
-                let gauge = series.kind.keepsGaugeStatistics
-                rows.append(
-                    Row(
-                        series: series, minute: minute, increase: series.kind.countsIncreases ? cell.increase : nil,
-                        min: gauge ? cell.min : nil, max: gauge ? cell.max : nil, sum: gauge ? cell.sum : nil,
-                        count: cell.count, last: cell.last, lastTimestamp: cell.lastTimestamp))
-            }
-            open[minute] = nil
-        }
         closedBefore = Swift.max(closedBefore, limit)
+        guard let oldest = openMinutes.min(), oldest < limit else { return [] }
         let forgetBefore = now - baselineLifetime
-        baselines = baselines.filter { $0.value.at >= forgetBefore }
+        var rows: [Row] = []
+        var forgotten: [SeriesKey] = []
+        // In place, by index: iterating the dictionary while assigning to it would copy it whole.
+        var index = states.values.startIndex
+        while index != states.values.endIndex {
+            let series = states.keys[index]
+            if states.values[index].cells.contains(where: { $0.minute < limit }) {
+                let gauge = series.kind.keepsGaugeStatistics
+                let counts = series.kind.countsIncreases
+                for (minute, cell) in states.values[index].cells where minute < limit {
+                    rows.append(
+                        Row(
+                            series: series, minute: minute, increase: counts ? cell.increase : nil, min: gauge ? cell.min : nil,
+                            max: gauge ? cell.max : nil, sum: gauge ? cell.sum : nil, count: cell.count, last: cell.last,
+                            lastTimestamp: cell.lastTimestamp))
+                }
+                states.values[index].cells.removeAll { $0.minute < limit }
+            }
+            if states.values[index].cells.isEmpty, states.values[index].seen < forgetBefore { forgotten.append(series) }
+            index = states.values.index(after: index)
+        }
+        for series in forgotten { states[series] = nil }
+        openMinutes = openMinutes.filter { $0 >= limit }
+        rows.sort { $0.minute < $1.minute }
         return rows
     }
 
     /// Series with samples waiting in open minutes.
-    public var openSeriesCount: Int { open.values.reduce(0) { $0 + $1.count } }
+    public var openSeriesCount: Int { states.values.reduce(0) { $0 + $1.cells.count } }
 }

@@ -8,22 +8,53 @@ public enum SampleMapper {
         public var at: Int64
     }
 
+    /// What the last scrape of one target mapped, sample by sample: a target exposes the same
+    /// series in the same order scrape after scrape, so the next scrape checks each sample against
+    /// the one at its position and, when name, labels and family type match, reuses its series
+    /// (no label merge, no sorting, no hashing). Keep one per target; it only ever speeds up.
+    public struct SeriesCache: Sendable {
+        struct Entry: Sendable {
+            var name: String
+            var labels: [Label]
+            var type: MetricType
+            var series: SeriesKey?  // nil: a sample not kept (`_created`)
+        }
+        var entries: [Entry] = []
+        public init() {}
+    }
+
     /// Labels every series from a target carries. With `honorLabels` (federation), labels the
     /// exposition sets win; otherwise they are kept as `exported_<name>`, as Prometheus does.
     public static func observations(
         _ exposition: Exposition, targetLabels: [Label], scrapedAt: Int64, honorLabels: Bool = false
     ) -> [Observation] {
+        var cache = SeriesCache()
+        return observations(exposition, targetLabels: targetLabels, scrapedAt: scrapedAt, honorLabels: honorLabels, cache: &cache)
+    }
+
+    /// The same, reusing (and refreshing) what `cache` holds from this target's last scrape.
+    public static func observations(
+        _ exposition: Exposition, targetLabels: [Label], scrapedAt: Int64, honorLabels: Bool = false, cache: inout SeriesCache
+    ) -> [Observation] {
         var out: [Observation] = []
-        out.reserveCapacity(exposition.families.reduce(0) { $0 + $1.samples.count })
+        let total = exposition.families.reduce(0) { $0 + $1.samples.count }
+        out.reserveCapacity(total)
         let om = exposition.format == .openMetrics
+        var position = 0
         for family in exposition.families {
             for sample in family.samples {
-                guard let kind = kind(of: sample.name, in: family, openMetrics: om) else { continue }
-                var labels = sample.labels
-                if kind == .histogramBucket, let index = labels.firstIndex(where: { $0.name == "le" }) {
-                    labels[index].value = canonicalBound(labels[index].value)
+                defer { position += 1 }
+                let series: SeriesKey?
+                if position < cache.entries.count, case let entry = cache.entries[position], entry.type == family.type,
+                    entry.name == sample.name, entry.labels == sample.labels
+                {
+                    series = entry.series
+                } else {
+                    series = seriesKey(for: sample, in: family, openMetrics: om, targetLabels: targetLabels, honorLabels: honorLabels)
+                    let entry = SeriesCache.Entry(name: sample.name, labels: sample.labels, type: family.type, series: series)
+                    if position < cache.entries.count { cache.entries[position] = entry } else { cache.entries.append(entry) }
                 }
-                labels = merge(labels, target: targetLabels, honor: honorLabels)
+                guard let series else { continue }
                 // A timestamp is trusted only within ±30,000 years: beyond that (OpenMetrics allows
                 // any finite number) it cannot be a real time and would overflow milliseconds.
                 var at = scrapedAt
@@ -31,10 +62,24 @@ public enum SampleMapper {
                     guard abs(seconds) < 1e12 else { continue }
                     at = Int64((seconds * 1000).rounded())
                 }
-                out.append(Observation(series: SeriesKey(metric: sample.name, labels: labels, kind: kind), value: sample.value, at: at))
+                out.append(Observation(series: series, value: sample.value, at: at))
             }
         }
+        if cache.entries.count > total { cache.entries.removeLast(cache.entries.count - total) }
         return out
+    }
+
+    /// The series a sample belongs to, with the target's labels; nil for samples not kept.
+    static func seriesKey(
+        for sample: ExpositionSample, in family: MetricFamily, openMetrics: Bool, targetLabels: [Label], honorLabels: Bool
+    ) -> SeriesKey? {
+        guard let kind = kind(of: sample.name, in: family, openMetrics: openMetrics) else { return nil }
+        var labels = sample.labels
+        if kind == .histogramBucket, let index = labels.firstIndex(where: { $0.name == "le" }) {
+            labels[index].value = canonicalBound(labels[index].value)
+        }
+        labels = merge(labels, target: targetLabels, honor: honorLabels)
+        return SeriesKey(metric: sample.name, labels: labels, kind: kind)
     }
 
     /// How a sample is folded; nil for samples we do not keep (`_created` timestamps).
