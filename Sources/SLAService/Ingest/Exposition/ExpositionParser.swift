@@ -577,22 +577,29 @@ public struct ExpositionParser {
 extension MetricType {
     /// Suffixes of the sample names a family of this type owns ("" is the bare name).
     func sampleSuffixes(openMetrics: Bool) -> [String] {
-        if !openMetrics {
-            switch self {
-            case .histogram: return ["_bucket", "_count", "_sum"]
-            case .summary: return ["", "_count", "_sum"]
-            default: return [""]
-            }
-        }
-        switch self {
-        case .counter: return ["_total", "_created"]
-        case .gauge, .unknown, .stateset: return [""]
-        case .histogram: return ["_bucket", "_count", "_sum", "_created"]
-        case .gaugehistogram: return ["_bucket", "_gcount", "_gsum"]
-        case .summary: return ["", "_count", "_sum", "_created"]
-        case .info: return ["_info"]
-        }
+        (openMetrics ? Self.openMetricsSuffixes : Self.textSuffixes)[self] ?? [""]
     }
+
+    /// Computed once: the parser asks for them per sample.
+    static let textSuffixes: [MetricType: [String]] = Dictionary(
+        uniqueKeysWithValues: allCases.map { type in
+            switch type {
+            case .histogram: (type, ["_bucket", "_count", "_sum"])
+            case .summary: (type, ["", "_count", "_sum"])
+            default: (type, [""])
+            }
+        })
+    static let openMetricsSuffixes: [MetricType: [String]] = Dictionary(
+        uniqueKeysWithValues: allCases.map { type in
+            switch type {
+            case .counter: (type, ["_total", "_created"])
+            case .gauge, .unknown, .stateset: (type, [""])
+            case .histogram: (type, ["_bucket", "_count", "_sum", "_created"])
+            case .gaugehistogram: (type, ["_bucket", "_gcount", "_gsum"])
+            case .summary: (type, ["", "_count", "_sum", "_created"])
+            case .info: (type, ["_info"])
+            }
+        })
 }
 
 /// A family while it is being read.
@@ -610,10 +617,20 @@ struct FamilyBuilder {
 
     /// Whether a sample called `name` belongs to this family.
     func allows(_ name: String, openMetrics: Bool) -> Bool {
-        let base = family.name
-        guard name.hasPrefix(base) else { return false }
-        let suffix = name.dropFirst(base.count)
-        return family.type.sampleSuffixes(openMetrics: openMetrics).contains { $0 == suffix }
+        // On UTF-8 bytes: String's count and dropFirst walk graphemes, and this runs per sample.
+        var base = family.name, full = name
+        return base.withUTF8 { base in
+            full.withUTF8 { full in
+                guard full.count >= base.count, base.isEmpty || memcmp(full.baseAddress!, base.baseAddress!, base.count) == 0 else {
+                    return false
+                }
+                let suffix = UnsafeBufferPointer(rebasing: full[base.count...])
+                return family.type.sampleSuffixes(openMetrics: openMetrics).contains { candidate in
+                    var candidate = candidate
+                    return candidate.withUTF8 { $0.elementsEqual(suffix) }
+                }
+            }
+        }
     }
 }
 
