@@ -55,7 +55,7 @@ format:
 ## Everything CI runs: format check, unit tests, and the integration tests on a real
 ## PostgreSQL (an embedded cluster the test run starts itself; no database means failure).
 test: build-tests lint test-tools
-	swift test --skip-build
+	timeout --kill-after=30 1500 swift test --skip-build
 
 ## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client.
 test-tools:

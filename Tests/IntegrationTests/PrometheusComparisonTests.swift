@@ -95,6 +95,69 @@ struct PrometheusComparisonTests {
         }
     }
 
+    /// Prometheus sends what it scrapes of itself to our `/api/v1/write` (snappy + protobuf, the
+    /// real sender): the samples arrive with Prometheus' labels and become minute rows.
+    @Test(.timeLimit(.minutes(2)))
+    func prometheusRemoteWriteIsIngested() async throws {
+        let prometheusBinary = try #require(Subprocess.which("prometheus"), "Debian's prometheus is not installed: run `make test-tools`")
+        let logger = TestDatabase.logger
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-rw-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ourPort = try #require(PortProbe.freePort())
+        let promPort = try #require(PortProbe.freePort())
+        var config = DemoConfig.make(demoPort: 8000)
+        config.listen.port = ourPort
+        let clock = TestClock(WallClock.system())
+        let pipeline = IngestPipeline(writer: nil, grace: 0, logger: logger, now: { clock.now })
+        let app = buildApplication(config, dependencies: .init(pipeline: pipeline), logger: logger)
+        let yaml = """
+            global: {scrape_interval: 1s}
+            scrape_configs:
+              - job_name: prom
+                static_configs: [{targets: ["127.0.0.1:\(promPort)"]}]
+            remote_write:
+              - url: http://127.0.0.1:\(ourPort)/api/v1/write
+                queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}
+
+            """
+        try yaml.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                do { try await group.run() } catch { Issue.record("the server stopped: \(error)") }
+            }
+            for _ in 0..<100 where PortProbe.isFree(host: "127.0.0.1", port: ourPort) { try await Task.sleep(for: .milliseconds(50)) }
+            let prometheus = try Subprocess(
+                [
+                    "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb",
+                    "--web.listen-address=127.0.0.1:\(promPort)", "--log.level=warn",
+                ], executable: prometheusBinary)
+            defer {
+                prometheus.signal(SIGTERM)
+                _ = try? prometheus.process.waitUntilExit()
+            }
+            // Until a few scrapes' worth has arrived (samples, not minutes: nothing closes meanwhile).
+            for _ in 0..<300 {
+                try await Task.sleep(for: .milliseconds(200))
+                let counts = await pipeline.accumulator.states.filter { $0.key.metric == "prometheus_http_requests_total" }
+                    .map { $0.value.cells.reduce(0) { $0 + $1.cell.count } }
+                if counts.reduce(0, +) >= 3 { break }
+            }
+            clock.set(WallClock.system() + 600_000)
+            await pipeline.flush()
+            let rows = await pipeline.pending
+            let requests = rows.filter { $0.series.metric == "prometheus_http_requests_total" }
+            #expect(!requests.isEmpty, "no remote-written samples arrived: \(prometheus.text)")
+            #expect(requests.allSatisfy { $0.series.kind == .counter })
+            #expect(requests.allSatisfy { $0.series.labels.contains(Label("job", "prom")) })
+            #expect(rows.contains { $0.series.metric == "up" && $0.series.kind == .untyped && $0.last == 1 })
+            let buckets = rows.filter { $0.series.metric == "prometheus_http_request_duration_seconds_bucket" }
+            #expect(!buckets.isEmpty && buckets.allSatisfy { $0.series.kind == .histogramBucket })
+            await group.triggerGracefulShutdown()
+        }
+    }
+
     /// `increase(selector[1m])` evaluated at `at` (milliseconds): the minute before it.
     static func prometheusIncrease(_ selector: String, at: Int64, port: Int) async throws -> Double {
         let query = "sum(increase(\(selector)[1m]))".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""

@@ -9,12 +9,14 @@ import Testing
 struct ConfigLoaderTests {
     /// A rate cards folder with one card, so `rate_card` references can resolve.
     static let rateCards: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-config-tests-\(getpid())").path
+        let dir = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/hms-ops-config-tests-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: dir + "/usda-2026.yaml", contents: Data("id: usda-2026\ncurrency: USD\n".utf8))
+        // Plain C calls at exit: Foundation may be half torn down by then (FileManager hung here).
         atexit {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-config-tests-\(getpid())").path
-            try? FileManager.default.removeItem(atPath: dir)
+            let dir = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/hms-ops-config-tests-\(getpid())"
+            unlink(dir + "/usda-2026.yaml")
+            rmdir(dir)
         }
         return dir
     }()

@@ -33,9 +33,11 @@ struct GracefulShutdownTests {
         try await Self.runThenShutDown(LoadGenerator(baseURL: "http://127.0.0.1:9", pause: .seconds(3600), logger: Self.logger))
     }
 
-    @Test func healthMonitorWithoutADatabaseEndsAtOnce() async throws {
+    /// With nothing to watch it still runs until shutdown: a service that returns early would
+    /// stop the whole group (the server with it).
+    @Test func healthMonitorWithoutADatabaseWaitsForShutdown() async throws {
         let health = DatabaseHealth(postgres: nil, logger: Self.logger)
-        try await health.run()
+        try await Self.runThenShutDown(health)
         #expect(health.current.reachable == false)
     }
 }

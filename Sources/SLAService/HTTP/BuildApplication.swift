@@ -12,6 +12,8 @@ public struct AppDependencies: Sendable {
     public var health: DatabaseHealth?
     /// Where pushed metrics are kept; nil leaves the push routes out.
     public var pushStore: PushStore?
+    /// Where remote-write samples go; nil leaves `/api/v1/write` out.
+    public var pipeline: IngestPipeline?
     /// Where the server's own metrics live; `/metrics` emits it.
     public var registry: PrometheusCollectorRegistry
     /// Long-running parts started with the server (database client, collector, demo), in dependency order.
@@ -20,13 +22,14 @@ public struct AppDependencies: Sendable {
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(
-        postgres: PostgresClient? = nil, health: DatabaseHealth? = nil, pushStore: PushStore? = nil,
+        postgres: PostgresClient? = nil, health: DatabaseHealth? = nil, pushStore: PushStore? = nil, pipeline: IngestPipeline? = nil,
         registry: PrometheusCollectorRegistry = .init(),
         services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.postgres = postgres
         self.health = health
         self.pushStore = pushStore
+        self.pipeline = pipeline
         self.registry = registry
         self.services = services
         self.onServerRunning = onServerRunning
@@ -36,7 +39,8 @@ public struct AppDependencies: Sendable {
 /// Assembles the router and the services of one hms-ops server. The CLI and the tests both call it.
 public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
     let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
-    let router = buildRouter(config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore)
+    let router = buildRouter(
+        config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore, pipeline: dependencies.pipeline)
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
@@ -55,7 +59,8 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
 
 /// The routes, on their own so each piece they read is explicit.
 func buildRouter(
-    _ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth, pushStore: PushStore?
+    _ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth, pushStore: PushStore?,
+    pipeline: IngestPipeline? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -65,5 +70,6 @@ func buildRouter(
     MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
+    if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }
     return router
 }

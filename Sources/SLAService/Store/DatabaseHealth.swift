@@ -33,7 +33,11 @@ public final class DatabaseHealth: Service, Sendable {
     public var current: State { state.withLock { $0 } }
 
     public func run() async throws {
-        guard postgres != nil else { return }
+        guard postgres != nil else {
+            // Nothing to watch, but a service that returns early would stop the whole group.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.check()

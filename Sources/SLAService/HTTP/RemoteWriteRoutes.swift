@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+
+/// `POST /api/v1/write`: Prometheus remote-write 1.0 (snappy-compressed protobuf). Samples go to
+/// the same pipeline as scrapes, at their own timestamps, with their own labels (the sender's
+/// `job`, `instance` and external labels). Same gate as pushes: the admin token, or loopback.
+///
+/// Remote-write carries no types with the samples, so the kind comes from the name, the same way
+/// every time (a series must not change kind): `_bucket` with an `le` label is a histogram bucket;
+/// `_total`, `_count` and `_sum` are counters; anything else is untyped (both increases and gauge
+/// statistics are kept, so it serves either use).
+struct RemoteWriteRoutes: Sendable {
+    let pipeline: IngestPipeline
+    let gate: AdminGate
+    static let maximumBodyBytes = 32 << 20
+    static let maximumDecodedBytes = 64 << 20
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("api/v1/write") { request, context in try await self.handle(request, context) }
+    }
+
+    func handle(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try gate.check(request, context)
+        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "snappy" {
+            throw APIError(.unsupportedMediaType, "remote-write bodies must be snappy-compressed (Content-Encoding: snappy)")
+        }
+        var body = request.body
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: Self.maximumBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "a remote-write request may be at most \(Self.maximumBodyBytes >> 20) MB")
+        }
+        let observations: [SampleMapper.Observation]
+        do {
+            let raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)
+            observations = Self.observations(try WriteRequest(decoding: raw))
+        } catch let failure as Snappy.Failure {
+            throw APIError(.badRequest, "cannot decompress the request: \(failure)")
+        } catch let failure as WriteRequest.Failure {
+            throw APIError(.badRequest, "not a remote-write WriteRequest: \(failure)")
+        }
+        await pipeline.ingest(observations)
+        return Response(status: .noContent)
+    }
+
+    static func observations(_ request: WriteRequest) -> [SampleMapper.Observation] {
+        var out: [SampleMapper.Observation] = []
+        for series in request.series {
+            guard let name = series.labels.first(where: { $0.name == "__name__" })?.value, !name.isEmpty else { continue }
+            var labels = series.labels.filter { $0.name != "__name__" && !$0.value.isEmpty }
+            let kind = kind(of: name, labels: labels)
+            if kind == .histogramBucket, let index = labels.firstIndex(where: { $0.name == "le" }) {
+                labels[index].value = SampleMapper.canonicalBound(labels[index].value)
+            }
+            let key = SeriesKey(metric: name, labels: labels, kind: kind)
+            for sample in series.samples { out.append(.init(series: key, value: sample.value, at: sample.timestamp)) }
+        }
+        return out
+    }
+
+    static func kind(of name: String, labels: [Label]) -> SeriesKind {
+        if name.hasSuffix("_bucket"), labels.contains(where: { $0.name == "le" }) { return .histogramBucket }
+        if name.hasSuffix("_total") || name.hasSuffix("_count") || name.hasSuffix("_sum") { return .counter }
+        return .untyped
+    }
+}
