@@ -22,12 +22,7 @@ struct PrometheusComparisonTests {
 
     @Test(.timeLimit(.minutes(4)))
     func closedMinuteIncreasesAgreeWithPrometheus() async throws {
-        let prometheusBinary = try #require(
-            Subprocess.which("prometheus"), "Debian's prometheus is not installed: run `make test-tools` (apt-get install prometheus)")
         let logger = TestDatabase.logger
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-prom-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let demoPort = try #require(PortProbe.freePort())
         let promPort = try #require(PortProbe.freePort())
 
@@ -52,45 +47,37 @@ struct PrometheusComparisonTests {
                     static_configs: [{targets: ["127.0.0.1:\(demoPort)"]}]
 
                 """
-            try yaml.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
-            let prometheus = try Subprocess(
-                [
-                    "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb",
-                    "--web.listen-address=127.0.0.1:\(promPort)", "--log.level=warn",
-                ], executable: prometheusBinary)
-            defer {
-                prometheus.signal(SIGTERM)
-                _ = try? prometheus.process.waitUntilExit()
-            }
+            try await Self.withPrometheus(yaml, port: promPort) { _ in
+                let group = ServiceGroup(configuration: .init(services: [demo, load, checker, flusher], logger: logger))
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    defer { Task { await group.triggerGracefulShutdown() } }
 
-            let group = ServiceGroup(configuration: .init(services: [demo, load, checker, flusher], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                defer { Task { await group.triggerGracefulShutdown() } }
+                    // The first whole minute that starts after both scrapers have a baseline.
+                    let start = WallClock.system() + 3_000
+                    let minute = (start / 60_000 + 1) * 60_000
+                    let closed = minute + 60_000 + 2_000 + 1_500  // end + our grace + a flush
+                    try await Task.sleep(for: .milliseconds(closed - WallClock.system()))
+                    await pipeline.flush()
 
-                // The first whole minute that starts after both scrapers have a baseline.
-                let start = WallClock.system() + 3_000
-                let minute = (start / 60_000 + 1) * 60_000
-                let closed = minute + 60_000 + 2_000 + 1_500  // end + our grace + a flush
-                try await Task.sleep(for: .milliseconds(closed - WallClock.system()))
-                await pipeline.flush()
-
-                let query = RollupQuery(postgres: client, logger: logger)
-                var compared = 0
-                for selector in [
-                    #"claims_total{code="200"}"#, #"claims_total{code="500"}"#, "latency_ms_count", #"latency_ms_bucket{le="10.0"}"#,
-                    #"latency_ms_bucket{le="+Inf"}"#, #"gov_checks_total{decision="PASS"}"#,
-                ] {
-                    let ours = try #require(try await query.increase(Selector(parsing: selector), from: minute, to: minute + 60_000), "\(selector)")
-                    let theirs = try await Self.prometheusIncrease(selector, at: minute + 60_000, port: promPort)
-                    // One scrape interval's worth at this minute's rate, and one count of slack.
-                    let allowed = max(ours, theirs) / 60 * Double(Self.interval) / 1000 + 1
-                    #expect(abs(ours - theirs) <= allowed, "\(selector): ours \(ours), Prometheus \(theirs), allowed ±\(allowed)")
-                    if ours > 0 { compared += 1 }
-                    print("compared \(selector): ours \(ours), Prometheus \(theirs), allowed ±\(allowed)")
+                    let query = RollupQuery(postgres: client, logger: logger)
+                    var compared = 0
+                    for selector in [
+                        #"claims_total{code="200"}"#, #"claims_total{code="500"}"#, "latency_ms_count", #"latency_ms_bucket{le="10.0"}"#,
+                        #"latency_ms_bucket{le="+Inf"}"#, #"gov_checks_total{decision="PASS"}"#,
+                    ] {
+                        let ours = try #require(
+                            try await query.increase(Selector(parsing: selector), from: minute, to: minute + 60_000), "\(selector)")
+                        let theirs = try await Self.prometheusIncrease(selector, at: minute + 60_000, port: promPort)
+                        // One scrape interval's worth at this minute's rate, and one count of slack.
+                        let allowed = max(ours, theirs) / 60 * Double(Self.interval) / 1000 + 1
+                        #expect(abs(ours - theirs) <= allowed, "\(selector): ours \(ours), Prometheus \(theirs), allowed ±\(allowed)")
+                        if ours > 0 { compared += 1 }
+                        print("compared \(selector): ours \(ours), Prometheus \(theirs), allowed ±\(allowed)")
+                    }
+                    #expect(compared >= 4, "the demo's counters barely moved; nothing was really compared")
+                    await group.triggerGracefulShutdown()
                 }
-                #expect(compared >= 4, "the demo's counters barely moved; nothing was really compared")
-                await group.triggerGracefulShutdown()
             }
         }
     }
@@ -99,11 +86,7 @@ struct PrometheusComparisonTests {
     /// real sender): the samples arrive with Prometheus' labels and become minute rows.
     @Test(.timeLimit(.minutes(2)))
     func prometheusRemoteWriteIsIngested() async throws {
-        let prometheusBinary = try #require(Subprocess.which("prometheus"), "Debian's prometheus is not installed: run `make test-tools`")
         let logger = TestDatabase.logger
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-rw-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let ourPort = try #require(PortProbe.freePort())
         let promPort = try #require(PortProbe.freePort())
         var config = DemoConfig.make(demoPort: 8000)
@@ -121,41 +104,52 @@ struct PrometheusComparisonTests {
                 queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}
 
             """
-        try yaml.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 do { try await group.run() } catch { Issue.record("the server stopped: \(error)") }
             }
             for _ in 0..<100 where PortProbe.isFree(host: "127.0.0.1", port: ourPort) { try await Task.sleep(for: .milliseconds(50)) }
-            let prometheus = try Subprocess(
-                [
-                    "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb",
-                    "--web.listen-address=127.0.0.1:\(promPort)", "--log.level=warn",
-                ], executable: prometheusBinary)
-            defer {
-                prometheus.signal(SIGTERM)
-                _ = try? prometheus.process.waitUntilExit()
+            try await Self.withPrometheus(yaml, port: promPort) { prometheus in
+                // Until a few scrapes' worth has arrived (samples, not minutes: nothing closes meanwhile).
+                for _ in 0..<300 {
+                    try await Task.sleep(for: .milliseconds(200))
+                    let counts = await pipeline.accumulator.states.filter { $0.key.metric == "prometheus_http_requests_total" }
+                        .map { $0.value.cells.reduce(0) { $0 + $1.cell.count } }
+                    if counts.reduce(0, +) >= 3 { break }
+                }
+                clock.set(WallClock.system() + 600_000)
+                await pipeline.flush()
+                let rows = await pipeline.pending
+                let requests = rows.filter { $0.series.metric == "prometheus_http_requests_total" }
+                #expect(!requests.isEmpty, "no remote-written samples arrived: \(prometheus.text)")
+                #expect(requests.allSatisfy { $0.series.kind == .counter })
+                #expect(requests.allSatisfy { $0.series.labels.contains(Label("job", "prom")) })
+                #expect(rows.contains { $0.series.metric == "up" && $0.series.kind == .untyped && $0.last == 1 })
+                let buckets = rows.filter { $0.series.metric == "prometheus_http_request_duration_seconds_bucket" }
+                #expect(!buckets.isEmpty && buckets.allSatisfy { $0.series.kind == .histogramBucket })
             }
-            // Until a few scrapes' worth has arrived (samples, not minutes: nothing closes meanwhile).
-            for _ in 0..<300 {
-                try await Task.sleep(for: .milliseconds(200))
-                let counts = await pipeline.accumulator.states.filter { $0.key.metric == "prometheus_http_requests_total" }
-                    .map { $0.value.cells.reduce(0) { $0 + $1.cell.count } }
-                if counts.reduce(0, +) >= 3 { break }
-            }
-            clock.set(WallClock.system() + 600_000)
-            await pipeline.flush()
-            let rows = await pipeline.pending
-            let requests = rows.filter { $0.series.metric == "prometheus_http_requests_total" }
-            #expect(!requests.isEmpty, "no remote-written samples arrived: \(prometheus.text)")
-            #expect(requests.allSatisfy { $0.series.kind == .counter })
-            #expect(requests.allSatisfy { $0.series.labels.contains(Label("job", "prom")) })
-            #expect(rows.contains { $0.series.metric == "up" && $0.series.kind == .untyped && $0.last == 1 })
-            let buckets = rows.filter { $0.series.metric == "prometheus_http_request_duration_seconds_bucket" }
-            #expect(!buckets.isEmpty && buckets.allSatisfy { $0.series.kind == .histogramBucket })
             await group.triggerGracefulShutdown()
         }
+    }
+
+    /// Runs Debian's Prometheus with `yaml` on `port`, in a throwaway folder, around `body`.
+    static func withPrometheus<T: Sendable>(_ yaml: String, port: Int, _ body: (Subprocess) async throws -> T) async throws -> T {
+        let binary = try #require(Subprocess.which("prometheus"), "Debian's prometheus is not installed: run `make test-tools`")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-prom-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try yaml.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let prometheus = try Subprocess(
+            [
+                "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb", "--web.listen-address=127.0.0.1:\(port)",
+                "--log.level=warn",
+            ], executable: binary)
+        defer {
+            prometheus.signal(SIGTERM)
+            prometheus.process.waitUntilExit()
+        }
+        return try await body(prometheus)
     }
 
     /// `increase(selector[1m])` evaluated at `at` (milliseconds): the minute before it.

@@ -39,15 +39,21 @@ public final class RollupWriter: Sendable {
     public func write(_ rows: [MinuteAccumulator.Row]) async throws {
         guard !rows.isEmpty else { return }
         try await loadPending()
-        let seriesIDs = try await ensureSeries(Array(Set(rows.map(\.series))))
+        // One pass over the cache for every row; only series it lacks go to the database.
+        var rowIDs = ids.withLock { cache in rows.map { cache[$0.series] } }
+        let missing = Set(zip(rows, rowIDs).compactMap { $1 == nil ? $0.series : nil })
+        if !missing.isEmpty {
+            let fresh = try await ensureSeries(Array(missing))
+            for index in rows.indices where rowIDs[index] == nil { rowIDs[index] = fresh[rows[index].series] }
+        }
         let nan = Double.nan
         var series: [Int64] = [], minutes: [Int64] = [], increases: [Double] = [], mins: [Double] = [], maxes: [Double] = []
         var sums: [Double] = [], counts: [Int64] = [], lasts: [Double] = [], lastAts: [Int64] = []
         let before = folds.withLock { $0.frontier }
         var opened: Set<Pending> = []
         var lateSeries: [Int64] = [], lateMinutes: [Int64] = []
-        for row in rows {
-            guard let id = seriesIDs[row.series] else { continue }
+        for (row, id) in zip(rows, rowIDs) {
+            guard let id else { continue }
             series.append(id)
             minutes.append(row.minute)
             // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
