@@ -22,21 +22,36 @@ public enum SeriesKind: String, Sendable, Codable, CaseIterable {
 ///
 /// Its hash is computed once, when it is made: the accumulator and the writer look series up
 /// several times per sample, and hashing every label string each time was most of their cost.
+/// Its parts live in one immutable object, so copying a key (per sample, into rows, into caches)
+/// costs one reference count, not one per string and array.
 public struct SeriesKey: Sendable, Hashable, Codable {
-    public let metric: String
-    public let labels: [Label]
-    public let kind: SeriesKind
-    let fingerprint: Int
+    final class Storage: Sendable {
+        let metric: String
+        let labels: [Label]
+        let kind: SeriesKind
+        let fingerprint: Int
+
+        init(metric: String, labels: [Label], kind: SeriesKind, fingerprint: Int) {
+            self.metric = metric
+            self.labels = labels
+            self.kind = kind
+            self.fingerprint = fingerprint
+        }
+    }
+
+    let storage: Storage
+    public var metric: String { storage.metric }
+    public var labels: [Label] { storage.labels }
+    public var kind: SeriesKind { storage.kind }
+    var fingerprint: Int { storage.fingerprint }
 
     public init(metric: String, labels: [Label], kind: SeriesKind) {
-        self.metric = metric
-        self.labels = Self.isSorted(labels) ? labels : labels.sorted { $0.name < $1.name }
-        self.kind = kind
+        let sorted = Self.isSorted(labels) ? labels : labels.sorted { $0.name < $1.name }
         var hasher = Hasher()
         hasher.combine(metric)
-        hasher.combine(self.labels)
+        hasher.combine(sorted)
         hasher.combine(kind)
-        fingerprint = hasher.finalize()
+        storage = Storage(metric: metric, labels: sorted, kind: kind, fingerprint: hasher.finalize())
     }
 
     static func isSorted(_ labels: [Label]) -> Bool {
@@ -51,7 +66,8 @@ public struct SeriesKey: Sendable, Hashable, Codable {
     public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 
     public static func == (a: SeriesKey, b: SeriesKey) -> Bool {
-        a.fingerprint == b.fingerprint && a.kind == b.kind && a.metric == b.metric && a.labels == b.labels
+        a.storage === b.storage
+            || (a.fingerprint == b.fingerprint && a.kind == b.kind && a.metric == b.metric && a.labels == b.labels)
     }
 
     enum CodingKeys: String, CodingKey { case metric, labels, kind }
