@@ -22,13 +22,7 @@ struct PushRoutes: Sendable {
     func handle(_ request: Request, _ context: AppRequestContext, mode: PushStore.Mode) async throws -> Response {
         try gate.check(request, context)
         let group = try Self.group(context.parameters.getCatchAll())
-        var body = request.body
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: Self.maximumBodyBytes)
-        } catch {
-            throw APIError(.contentTooLarge, "a push may be at most \(Self.maximumBodyBytes >> 20) MB")
-        }
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a push")
         let bytes = Array(buffer.readableBytesView)
         let format = request.headers[.contentType].flatMap(ExpositionFormat.init(contentType:)) ?? ExpositionFormat.sniff(bytes)
         let exposition = ExpositionParser.parse(bytes, format: format)
@@ -88,5 +82,17 @@ struct PushRoutes: Sendable {
             throw APIError(.badRequest, "a @base64 label value is not base64url-encoded UTF-8")
         }
         return value
+    }
+}
+
+extension Request {
+    /// The whole body, or 413 naming `what` and the limit when it is larger.
+    func collectBody(upTo limit: Int, what: String) async throws -> ByteBuffer {
+        var body = self.body
+        do {
+            return try await body.collect(upTo: limit)
+        } catch {
+            throw APIError(.contentTooLarge, "\(what) may be at most \(limit >> 20) MB")
+        }
     }
 }

@@ -24,13 +24,7 @@ struct RemoteWriteRoutes: Sendable {
         if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "snappy" {
             throw APIError(.unsupportedMediaType, "remote-write bodies must be snappy-compressed (Content-Encoding: snappy)")
         }
-        var body = request.body
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: Self.maximumBodyBytes)
-        } catch {
-            throw APIError(.contentTooLarge, "a remote-write request may be at most \(Self.maximumBodyBytes >> 20) MB")
-        }
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a remote-write request")
         let observations: [SampleMapper.Observation]
         do {
             let raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)

@@ -17,8 +17,6 @@ public actor IngestPipeline {
     var pending: [MinuteAccumulator.Row] = []
     /// Rows kept at most while the database is away; beyond that the oldest are dropped (counted).
     let pendingLimit: Int
-    public private(set) var droppedRows = 0
-    public private(set) var writtenRows = 0
 
     public init(
         writer: RollupWriter?, spool: Spool? = nil, grace: Int64 = 20_000, pendingLimit: Int = 2_000_000,
@@ -69,7 +67,6 @@ public actor IngestPipeline {
     public func flush() async -> Int {
         pending += accumulator.close(now: now())
         if pending.count > pendingLimit {
-            droppedRows += pending.count - pendingLimit
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])
             pending.removeFirst(pending.count - pendingLimit)
         }
@@ -82,24 +79,22 @@ public actor IngestPipeline {
             }
             written += replayed
         }
-        guard !pending.isEmpty else {
-            await foldDue(writer)
-            return written
-        }
-        let batch = pending
-        do {
-            for start in stride(from: 0, to: batch.count, by: 5_000) {
-                try await write(Array(batch[start..<min(start + 5_000, batch.count)]), with: writer)
+        if !pending.isEmpty {
+            let batch = pending
+            do {
+                for start in stride(from: 0, to: batch.count, by: 5_000) {
+                    try await write(Array(batch[start..<min(start + 5_000, batch.count)]), with: writer)
+                }
+                pending.removeFirst(batch.count)
+                written += batch.count
+            } catch {
+                logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
+                spoolPending()
+                return written
             }
-            pending.removeFirst(batch.count)
-            writtenRows += batch.count
-            await foldDue(writer)
-            return written + batch.count
-        } catch {
-            logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
-            spoolPending()
-            return written
         }
+        await foldDue(writer)
+        return written
     }
 
     /// One batch, given up after `writeTimeout`: the driver may wait long for a dead server.
@@ -173,7 +168,6 @@ public actor IngestPipeline {
             return nil
         }
         if written > 0 { logger.info("spooled rows replayed", metadata: ["rows": "\(written)"]) }
-        writtenRows += written
         return written
     }
 }

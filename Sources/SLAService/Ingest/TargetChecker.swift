@@ -68,11 +68,13 @@ public struct TargetChecker: Service {
         try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
         var wasUp: Bool?
         var cache = SampleMapper.SeriesCache()
+        let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let outcome = await fetch(check, cache: &cache)
-            let elapsed = clock.now - start
+            let (outcome, samples) = await fetch(check, cache: &cache)
+            let elapsed = Self.seconds(clock.now - start)
+            if samples > 0 { ingested.increment(by: Int64(samples)) }
             let (up, duration) =
                 gauges ?? (
                     Gauge(label: "hms_target_up", dimensions: dimensions, factory: metrics),
@@ -80,7 +82,7 @@ public struct TargetChecker: Service {
                 )
             gauges = (up, duration)
             up.record(outcome == nil ? 1 : 0)
-            duration.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            duration.record(elapsed)
             let isUp = outcome == nil
             if wasUp != isUp {
                 if let outcome {
@@ -91,19 +93,14 @@ public struct TargetChecker: Service {
                 wasUp = isUp
             }
             let jitter = Double.random(in: -0.05...0.05) * interval
-            let wait = max(0, interval + jitter - Double(elapsed.components.seconds * 1000))
+            let wait = max(0, interval + jitter - elapsed * 1000)
             try? await Task.sleep(for: .milliseconds(Int64(wait)))
         }
     }
 
-    /// Nil when the check passed; otherwise why it failed. Scraped samples go to the pipeline.
-    func fetch(_ check: Check) async -> String? {
-        var cache = SampleMapper.SeriesCache()
-        return await fetch(check, cache: &cache)
-    }
-
-    /// The same, with the series cache of this check's earlier scrapes.
-    func fetch(_ check: Check, cache: inout SampleMapper.SeriesCache) async -> String? {
+    /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
+    /// `cache` holds the series of this check's earlier scrapes.
+    func fetch(_ check: Check, cache: inout SampleMapper.SeriesCache) async -> (failure: String?, samples: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
@@ -121,8 +118,6 @@ public struct TargetChecker: Service {
                         exposition, targetLabels: target, scrapedAt: startedAt, honorLabels: check.honorLabels, cache: &cache)
                     samples = observations.count
                     await pipeline?.ingest(observations)
-                    Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
-                        .increment(by: Int64(samples))
                 }
             } catch {
                 outcome = error.description
@@ -133,7 +128,7 @@ public struct TargetChecker: Service {
                 .init(series: SeriesKey(metric: "scrape_duration_seconds", labels: target, kind: .gauge), value: seconds, at: startedAt),
                 .init(series: SeriesKey(metric: "scrape_samples_scraped", labels: target, kind: .gauge), value: Double(samples), at: startedAt),
             ])
-            return outcome
+            return (outcome, samples)
         }
         let outcome = await probe(check)
         let probeLabels = [Label("instance", check.url), Label("job", check.service)]
@@ -143,7 +138,7 @@ public struct TargetChecker: Service {
                 series: SeriesKey(metric: "probe_duration_seconds", labels: probeLabels, kind: .gauge), value: Self.seconds(clock.now - start),
                 at: startedAt),
         ])
-        return outcome
+        return (outcome, 0)
     }
 
     /// An uptime check: status (any 2xx, or the listed codes) and, if asked, a body substring.

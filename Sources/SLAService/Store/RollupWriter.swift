@@ -90,11 +90,11 @@ public final class RollupWriter: Sendable {
             try await fold(.hour, series: lateSeries, times: lateMinutes)
             // Days already complete are refolded now; a day still in progress is folded when it ends.
             let dayMs = FoldLevel.day.milliseconds
-            let (doneSeries, doneTimes) = zip(lateSeries, lateMinutes).filter { RangePlan.floor($0.1, dayMs) + dayMs <= before }
-                .reduce(into: ([Int64](), [Int64]())) { out, pair in
-                    out.0.append(pair.0)
-                    out.1.append(pair.1)
-                }
+            var doneSeries: [Int64] = [], doneTimes: [Int64] = []
+            for (id, minute) in zip(lateSeries, lateMinutes) where RangePlan.floor(minute, dayMs) + dayMs <= before {
+                doneSeries.append(id)
+                doneTimes.append(minute)
+            }
             if !doneSeries.isEmpty { try await fold(.day, series: doneSeries, times: doneTimes) }
             try await markPending(Set(lateMinutes.map { Pending(level: .day, bucket: RangePlan.floor($0, dayMs)) }.filter { $0.end > before }))
         }

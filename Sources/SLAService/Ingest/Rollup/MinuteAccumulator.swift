@@ -170,6 +170,4 @@ public struct MinuteAccumulator: Sendable {
         return rows
     }
 
-    /// Series with samples waiting in open minutes.
-    public var openSeriesCount: Int { states.values.reduce(0) { $0 + $1.cells.count } }
 }
