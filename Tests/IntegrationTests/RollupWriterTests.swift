@@ -24,6 +24,14 @@ struct RollupWriterTests {
         return acc.close(now: t0 + 5 * 60_000)
     }
 
+    /// A migrated database holding `rows()`, every hour and day folded.
+    static func writeAndFold(_ client: PostgresClient) async throws {
+        try await Migrator().migrate(client, logger: TestDatabase.logger)
+        let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+        try await writer.write(rows())
+        try await writer.foldDue(now: t0 + 86_400_000)
+    }
+
     func total(_ client: PostgresClient, _ table: String, metric: String) async throws -> (Double, Int) {
         let rows = try await client.query(
             PostgresQuery(
@@ -71,10 +79,7 @@ struct RollupWriterTests {
 
     @Test func gaugeStatisticsFoldIntoHours() async throws {
         try await TestDatabase.withClient { client, _ in
-            try await Migrator().migrate(client, logger: TestDatabase.logger)
-            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
-            try await writer.write(Self.rows())
-            try await writer.foldDue(now: Self.t0 + 86_400_000)
+            try await Self.writeAndFold(client)
             let rows = try await client.query(
                 """
                 SELECT min(r.min)::float8, max(r.max)::float8, sum(r.count)::int8 FROM rollup_1h r JOIN series s ON s.id = r.series_id
@@ -120,10 +125,7 @@ struct RollupWriterTests {
 struct RetentionTests {
     @Test func rowsOlderThanEachLevelsRetentionGo() async throws {
         try await TestDatabase.withClient { client, _ in
-            try await Migrator().migrate(client, logger: TestDatabase.logger)
-            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
-            try await writer.write(RollupWriterTests.rows())
-            try await writer.foldDue(now: RollupWriterTests.t0 + 86_400_000)
+            try await RollupWriterTests.writeAndFold(client)
             var retention = HMSConfig.Retention()
             retention.minute = .days(1)
             let service = RetentionService(postgres: client, retention: retention, logger: TestDatabase.logger)

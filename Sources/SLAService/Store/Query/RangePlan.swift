@@ -15,21 +15,25 @@ public struct RangePlan: Sendable, Equatable {
     public init(from: Int64, to: Int64, hoursBefore: Int64 = .max, daysBefore: Int64 = .max) {
         let start = MinuteAccumulator.minute(of: from), end = MinuteAccumulator.minute(of: to)
         guard start < end else { return }
-        let firstHour = Self.ceil(start, Self.hour), lastHour = min(Self.floor(end, Self.hour), Self.floor(hoursBefore, Self.hour))
-        guard firstHour < lastHour else {
+        guard let (hourSpan, minuteEdges) = Self.split(start..<end, Self.hour, before: hoursBefore) else {
             minutes = [start..<end]
             return
         }
-        if start < firstHour { minutes.append(start..<firstHour) }
-        if lastHour < end { minutes.append(lastHour..<end) }
-        let firstDay = Self.ceil(firstHour, Self.day), lastDay = min(Self.floor(lastHour, Self.day), Self.floor(daysBefore, Self.day))
-        guard firstDay < lastDay else {
-            hours = [firstHour..<lastHour]
+        minutes = minuteEdges
+        guard let (daySpan, hourEdges) = Self.split(hourSpan, Self.day, before: daysBefore) else {
+            hours = [hourSpan]
             return
         }
-        if firstHour < firstDay { hours.append(firstHour..<firstDay) }
-        if lastDay < lastHour { hours.append(lastDay..<lastHour) }
-        days = [firstDay..<lastDay]
+        hours = hourEdges
+        days = [daySpan]
+    }
+
+    /// The whole `unit`s inside `range` that end by `before`, and what is left of `range` on
+    /// either side of them; nil when there is no whole unit.
+    static func split(_ range: Range<Int64>, _ unit: Int64, before: Int64) -> (whole: Range<Int64>, edges: [Range<Int64>])? {
+        let first = ceil(range.lowerBound, unit), last = min(floor(range.upperBound, unit), floor(before, unit))
+        guard first < last else { return nil }
+        return (first..<last, [range.lowerBound..<first, last..<range.upperBound].filter { !$0.isEmpty })
     }
 
     static func floor(_ t: Int64, _ unit: Int64) -> Int64 { (t >= 0 ? t / unit : (t - unit + 1) / unit) * unit }
