@@ -134,7 +134,10 @@ struct PrometheusComparisonTests {
     }
 
     /// Runs Debian's Prometheus with `yaml` on `port`, in a throwaway folder, around `body`.
-    static func withPrometheus<T: Sendable>(_ yaml: String, port: Int, _ body: (Subprocess) async throws -> T) async throws -> T {
+    /// Runs Debian's Prometheus with `yaml` on `port` (its TSDB in `tsdb`, or a throwaway folder).
+    static func withPrometheus<T: Sendable>(
+        _ yaml: String, port: Int, tsdb: String? = nil, arguments: [String] = [], _ body: (Subprocess) async throws -> T
+    ) async throws -> T {
         let binary = try #require(Subprocess.which("prometheus"), "Debian's prometheus is not installed: run `make test-tools`")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-prom-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -142,9 +145,9 @@ struct PrometheusComparisonTests {
         try yaml.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
         let prometheus = try Subprocess(
             [
-                "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb", "--web.listen-address=127.0.0.1:\(port)",
-                "--log.level=warn",
-            ], executable: binary)
+                "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(tsdb ?? folder + "/tsdb")",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ] + arguments, executable: binary)
         defer {
             prometheus.signal(SIGTERM)
             prometheus.process.waitUntilExit()

@@ -88,7 +88,7 @@ struct PushRoutes: Sendable {
 extension Request {
     /// The whole body, or 413 naming `what` and the limit when it is larger.
     func collectBody(upTo limit: Int, what: String) async throws -> ByteBuffer {
-        var body = self.body
+        let body = self.body
         do {
             return try await body.collect(upTo: limit)
         } catch {

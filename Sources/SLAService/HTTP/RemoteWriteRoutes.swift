@@ -5,10 +5,8 @@ import Hummingbird
 /// the same pipeline as scrapes, at their own timestamps, with their own labels (the sender's
 /// `job`, `instance` and external labels). Same gate as pushes: the admin token, or loopback.
 ///
-/// Remote-write carries no types with the samples, so the kind comes from the name, the same way
-/// every time (a series must not change kind): `_bucket` with an `le` label is a histogram bucket;
-/// `_total`, `_count` and `_sum` are counters; anything else is untyped (both increases and gauge
-/// statistics are kept, so it serves either use).
+/// Remote-write carries no types with the samples, so the kind comes from the name
+/// (`SampleMapper.seriesKey(named:labels:)`).
 struct RemoteWriteRoutes: Sendable {
     let pipeline: IngestPipeline
     let gate: AdminGate
@@ -42,20 +40,10 @@ struct RemoteWriteRoutes: Sendable {
         var out: [SampleMapper.Observation] = []
         for series in request.series {
             guard let name = series.labels.first(where: { $0.name == "__name__" })?.value, !name.isEmpty else { continue }
-            var labels = series.labels.filter { $0.name != "__name__" && !$0.value.isEmpty }
-            let kind = kind(of: name, labels: labels)
-            if kind == .histogramBucket, let index = labels.firstIndex(where: { $0.name == "le" }) {
-                labels[index].value = SampleMapper.canonicalBound(labels[index].value)
-            }
-            let key = SeriesKey(metric: name, labels: labels, kind: kind)
+            let key = SampleMapper.seriesKey(named: name, labels: series.labels.filter { $0.name != "__name__" && !$0.value.isEmpty })
             for sample in series.samples { out.append(.init(series: key, value: sample.value, at: sample.timestamp)) }
         }
         return out
     }
 
-    static func kind(of name: String, labels: [Label]) -> SeriesKind {
-        if name.hasSuffix("_bucket"), labels.contains(where: { $0.name == "le" }) { return .histogramBucket }
-        if name.hasSuffix("_total") || name.hasSuffix("_count") || name.hasSuffix("_sum") { return .counter }
-        return .untyped
-    }
 }

@@ -82,6 +82,31 @@ public struct DatabaseSession: Sendable {
         try await connection.close()
     }
 
+    /// For a one-shot command: opens the database as `open` does, runs a client on it, brings the
+    /// schema up to date, runs `body`, and closes it all again (stopping an embedded cluster this
+    /// process started), whether `body` succeeds or throws.
+    public static func withClient<T: Sendable>(
+        _ config: HMSConfig, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let session = try await open(config, logger: logger)
+        var driverLogger = logger
+        if logger.logLevel > .debug { driverLogger.logLevel = .warning }
+        let postgres = PostgresClient(configuration: session.url.clientConfiguration, backgroundLogger: driverLogger)
+        do {
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await postgres.run() }
+                defer { group.cancelAll() }
+                try await Migrator().migrate(postgres, logger: logger)
+                return try await body(postgres)
+            }
+            await session.close()
+            return result
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
     /// Stops the embedded cluster if this process owns it.
     public func close() async {
         await embedded?.stop()

@@ -17,5 +17,6 @@ public struct Migration: Sendable {
         .m0002RollupLastAt,
         .m0003FoldPending,
         .m0004LeanMinuteRows,
+        .m0005ImportProgress,
     ]
 }

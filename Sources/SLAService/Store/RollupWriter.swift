@@ -33,10 +33,21 @@ public final class RollupWriter: Sendable {
 
     private let folds = Mutex(FoldState())
 
+    /// Whose row wins when a minute is already stored.
+    public enum WriteMode: Sendable, Equatable {
+        /// The collector's own rows: the new row replaces the stored one (a replay writes the
+        /// same values).
+        case live
+        /// Imported history: a minute already stored is kept (what the collector saw itself, or
+        /// an earlier import, wins). Hours that ended before `now` (milliseconds) are complete.
+        case backfill(now: Int64)
+    }
+
     /// Writes `rows` (any series, any minutes). Rows in hours still in progress mark their hour
     /// pending (folded once it ends, by `foldDue`); rows that land in hours already complete
-    /// (late rows, replays, imports) refold those hours and their days for their series at once.
-    public func write(_ rows: [MinuteAccumulator.Row]) async throws {
+    /// (late rows, replays, imports) refold those hours and their days for their series at once,
+    /// through the series' own rows (an index range per series, never a scan of the table).
+    public func write(_ rows: [MinuteAccumulator.Row], mode: WriteMode = .live) async throws {
         guard !rows.isEmpty else { return }
         try await loadPending()
         // One pass over the cache for every row; only series it lacks go to the database.
@@ -49,7 +60,8 @@ public final class RollupWriter: Sendable {
         let nan = Double.nan
         var series: [Int64] = [], minutes: [Int64] = [], increases: [Double] = [], mins: [Double] = [], maxes: [Double] = []
         var sums: [Double] = [], counts: [Int64] = [], lasts: [Double] = [], lastAts: [Int64] = []
-        let before = folds.withLock { $0.frontier }
+        var before = folds.withLock { $0.frontier }
+        if case .backfill(let now) = mode { before = max(before, now) }
         var opened: Set<Pending> = []
         var lateSeries: [Int64] = [], lateMinutes: [Int64] = []
         for (row, id) in zip(rows, rowIDs) {
@@ -82,9 +94,7 @@ public final class RollupWriter: Sendable {
             FROM UNNEST(\(series)::int8[], \(minutes)::int8[], \(increases)::float8[], \(mins)::float8[], \(maxes)::float8[],
                         \(sums)::float8[], \(counts)::int8[], \(lasts)::float8[], \(lastAts)::int8[])
                  AS t(s, b, i, mn, mx, sm, c, l, la)
-            ON CONFLICT (series_id, bucket) DO UPDATE SET
-                increase = EXCLUDED.increase, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum,
-                count = EXCLUDED.count, last = EXCLUDED.last, last_at = EXCLUDED.last_at
+            \(unescaped: mode == .live ? Self.foldUpsert : "ON CONFLICT (series_id, bucket) DO NOTHING")
             """, logger: logger)
         if !lateSeries.isEmpty {
             try await fold(.hour, series: lateSeries, times: lateMinutes)
@@ -171,9 +181,12 @@ public final class RollupWriter: Sendable {
         var interval: String { self == .hour ? "1 hour" : "24 hours" }
     }
 
-    /// The aggregate of a level's rows into one row of the level above, and its upsert.
+    /// The aggregate of a level's rows into one row of the level above, and its upsert. Sums
+    /// run in time order, so folding the same rows again gives the same bits (floating-point
+    /// addition depends on order, and a scan's order is not fixed).
     static let foldColumns = """
-        sum(r.increase), min(r.min), max(r.max), sum(r.sum), sum(r.count), (array_agg(r.last ORDER BY r.bucket DESC))[1], max(r.last_at)
+        sum(r.increase ORDER BY r.bucket), min(r.min), max(r.max), sum(r.sum ORDER BY r.bucket), sum(r.count),
+        (array_agg(r.last ORDER BY r.bucket DESC))[1], max(r.last_at)
         """
     static let foldUpsert = """
         ON CONFLICT (series_id, bucket) DO UPDATE SET

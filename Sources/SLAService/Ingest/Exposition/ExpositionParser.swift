@@ -27,7 +27,12 @@ public struct ExpositionParser {
     var usedNames: Set<String> = []
     var current: Int?
     var errors: [ExpositionError] = []
+    /// Every error found so far, kept or not (a stream hands kept errors out as it goes).
+    var failures = 0
     var sawEOF = false
+    /// Lines read so far, and whether the last byte read ended a line.
+    var lineNumber = 0
+    var endedWithNewline = false
     /// The last sample's name and labels, whose strings the next sample reuses where equal.
     var previousName: String?
     var previousLabels: [Label] = []
@@ -38,6 +43,7 @@ public struct ExpositionParser {
     public static func parse(_ bytes: [UInt8], format: ExpositionFormat) -> Exposition {
         var parser = ExpositionParser(format: format)
         bytes.withUnsafeBufferPointer { parser.run($0) }
+        parser.checkEnd()
         for index in parser.families.indices where parser.errors.count < maximumErrors {
             parser.errors += FamilyValidator(format: format).validate(parser.families[index])
         }
@@ -50,15 +56,21 @@ public struct ExpositionParser {
     init(format: ExpositionFormat) { self.format = format }
 
     mutating func fail(_ line: Int, _ message: String) {
+        failures += 1
+        if failures >= Self.maximumErrors { halted = true }
         if errors.count < Self.maximumErrors { errors.append(ExpositionError(line: line, message: message)) }
     }
 
+    /// Set when parsing stops for good: text after `# EOF`, or too many errors.
+    var halted = false
+
+    /// Parses the lines in `buffer`, which continues what earlier calls read (line numbers go on).
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        var lineNumber = 0
         let count = buffer.count
-        guard let base = buffer.baseAddress else { return }
-        while start < count, errors.count < Self.maximumErrors {
+        guard let base = buffer.baseAddress, count > 0 else { return }
+        endedWithNewline = buffer[count - 1] == 10
+        while start < count, !halted {
             lineNumber += 1
             let newline = memchr(base + start, 10, count - start)
             let end = newline.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
@@ -69,7 +81,7 @@ public struct ExpositionParser {
                 fail(lineNumber, "line is \(lineEnd - start) bytes long; at most \(Self.maximumLineBytes) are allowed")
             } else if sawEOF {
                 fail(lineNumber, "text after '# EOF'; it must be the last line")
-                break
+                halted = true
             } else {
                 let line = Line(buffer: buffer, start: start, end: lineEnd, number: lineNumber)
                 if line.hasNonASCII, !line.isValidUTF8 {
@@ -80,8 +92,12 @@ public struct ExpositionParser {
             }
             start = end + 1
         }
-        if om && !sawEOF && errors.isEmpty {
-            fail(lineNumber + (count > 0 && buffer[count - 1] == 10 ? 1 : 0), "missing '# EOF' at the end (OpenMetrics requires it)")
+    }
+
+    /// After the last line: OpenMetrics must have ended with `# EOF`.
+    mutating func checkEnd() {
+        if om && !sawEOF && failures == 0 {
+            fail(lineNumber + (endedWithNewline ? 1 : 0), "missing '# EOF' at the end (OpenMetrics requires it)")
         }
     }
 
@@ -178,7 +194,7 @@ public struct ExpositionParser {
     /// The family metadata for `name` belongs to, starting one if needed; nil after an error.
     mutating func familyForMetadata(_ name: String, line: Int, what: String) -> Int? {
         if let current, families[current].family.name == name {
-            if !families[current].samples.isEmpty {
+            if families[current].hasSamples {
                 fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
                 return nil
             }
@@ -193,7 +209,7 @@ public struct ExpositionParser {
             return startFamily(name, line: line)
         }
         if let existing = familyByName[name] {
-            if !families[existing].samples.isEmpty {
+            if families[existing].hasSamples {
                 fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
                 return nil
             }
@@ -387,6 +403,7 @@ public struct ExpositionParser {
             index = startFamily(sample.name, line: sample.line)
         }
         families[index].family.samples.append(sample)  // in place: the computed `samples` would copy
+        families[index].hasSamples = true
         lastPlaced = (sample.name, index)
     }
 
@@ -606,6 +623,8 @@ extension MetricType {
 struct FamilyBuilder {
     var family: MetricFamily
     var typed = false
+    /// Whether any sample was read (a stream hands samples out, so `samples` may be empty again).
+    var hasSamples = false
     /// First line of the family, for errors about the whole family.
     var line: Int
     var samples: [ExpositionSample] { family.samples }

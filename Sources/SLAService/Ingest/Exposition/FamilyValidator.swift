@@ -66,6 +66,15 @@ struct FamilyValidator {
         return errors
     }
 
+    /// The label that tells apart the samples of one metric point: `le` or `quantile`.
+    static func pointLabel(_ type: MetricType) -> String? {
+        switch type {
+        case .histogram, .gaugehistogram: "le"
+        case .summary: "quantile"
+        default: nil
+        }
+    }
+
     /// Labels identifying a series group: all but `le` (histograms) or `quantile` (summaries).
     static func groupKey(_ sample: ExpositionSample, ignoring: String?) -> [Label] {
         guard let ignoring else { return sample.labels }
@@ -79,22 +88,26 @@ struct FamilyValidator {
         let name = family.name
         let countName = name + (gauge ? "_gcount" : "_count")
         let sumName = name + (gauge ? "_gsum" : "_sum")
+        // One group per metric point: a series' labels but `le`, at one time.
+        struct Key: Hashable {
+            var labels: [Label]
+            var timestamp: Double?
+        }
         struct Group {
-            var key: [Label]
             var line: Int
             var buckets: [(le: Double, value: Double, line: Int)] = []
             var count: (value: Double, line: Int)?
             var sum: (value: Double, line: Int)?
         }
         var groups: [Group] = []
-        var indexByKey: [[Label]: Int] = [:]
+        var indexByKey: [Key: Int] = [:]
         for sample in family.samples {
-            let key = Self.groupKey(sample, ignoring: "le").sorted { $0.name < $1.name }
+            let key = Key(labels: Self.groupKey(sample, ignoring: "le").sorted { $0.name < $1.name }, timestamp: sample.timestamp)
             let index: Int
             if let existing = indexByKey[key] {
                 index = existing
             } else {
-                groups.append(Group(key: key, line: sample.line))
+                groups.append(Group(line: sample.line))
                 index = groups.count - 1
                 indexByKey[key] = index
             }
@@ -155,7 +168,7 @@ struct FamilyValidator {
     /// timestamps) goes forward in time.
     func validateGrouping(_ family: MetricFamily) -> [ExpositionError] {
         var errors: [ExpositionError] = []
-        let ignoring: String? = family.type == .histogram || family.type == .gaugehistogram ? "le" : family.type == .summary ? "quantile" : nil
+        let ignoring = Self.pointLabel(family.type)
         var currentGroup: [Label]?
         var closed: Set<[Label]> = []
         struct Seen { var timestamp: Double? }

@@ -150,14 +150,8 @@ public struct MinuteAccumulator: Sendable {
         while index != states.values.endIndex {
             let series = states.keys[index]
             if states.values[index].cells.contains(where: { $0.minute < limit }) {
-                let gauge = series.kind.keepsGaugeStatistics
-                let counts = series.kind.countsIncreases
                 for (minute, cell) in states.values[index].cells where minute < limit {
-                    rows.append(
-                        Row(
-                            series: series, minute: minute, increase: counts ? cell.increase : nil, min: gauge ? cell.min : nil,
-                            max: gauge ? cell.max : nil, sum: gauge ? cell.sum : nil, count: cell.count, last: cell.last,
-                            lastTimestamp: cell.lastTimestamp))
+                    rows.append(Self.row(series, minute, cell))
                 }
                 states.values[index].cells.removeAll { $0.minute < limit }
             }
@@ -170,4 +164,71 @@ public struct MinuteAccumulator: Sendable {
         return rows
     }
 
+    /// The row of one series' cell.
+    static func row(_ series: SeriesKey, _ minute: Int64, _ cell: Cell) -> Row {
+        let gauge = series.kind.keepsGaugeStatistics
+        return Row(
+            series: series, minute: minute, increase: series.kind.countsIncreases ? cell.increase : nil, min: gauge ? cell.min : nil,
+            max: gauge ? cell.max : nil, sum: gauge ? cell.sum : nil, count: cell.count, last: cell.last, lastTimestamp: cell.lastTimestamp)
+    }
+
+}
+
+/// Folds samples that arrive series by series, each series in time order (an import), into the
+/// rows `MinuteAccumulator` makes of the same samples: a minute is complete as soon as its series
+/// has a sample in a later one, so memory holds one open minute per series, whatever the span.
+public struct OrderedAccumulator: Sendable {
+    var states: [SeriesKey: MinuteAccumulator.State] = [:]
+    /// Complete rows not yet taken.
+    var ready: [MinuteAccumulator.Row] = []
+    /// Samples not newer than their series' last one (repeated, or out of order): not counted.
+    public private(set) var outOfOrder = 0
+
+    public init() {}
+
+    /// Complete rows waiting to be taken.
+    public var readyCount: Int { ready.count }
+    /// Series seen so far.
+    public var seriesCount: Int { states.count }
+
+    /// Takes one sample at `ms` (milliseconds since the epoch).
+    public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) {
+        guard !value.isNaN else { return }
+        let index: Dictionary<SeriesKey, MinuteAccumulator.State>.Index
+        if let found = states.index(forKey: series) {
+            index = found
+        } else {
+            states[series] = MinuteAccumulator.State()
+            index = states.index(forKey: series)!
+        }
+        guard ms > states.values[index].seen else {
+            outOfOrder += 1
+            return
+        }
+        _ = states.values[index].observe(value, at: ms, kind: series.kind, closedBefore: .min, oldestOpen: nil)
+        let cells = states.values[index].cells
+        if cells.count > 1 {
+            for (minute, cell) in cells.dropLast() { ready.append(MinuteAccumulator.row(series, minute, cell)) }
+            states.values[index].cells.removeFirst(cells.count - 1)
+        }
+    }
+
+    /// The complete rows, taken out.
+    public mutating func takeReady() -> [MinuteAccumulator.Row] {
+        defer { ready = [] }
+        return ready
+    }
+
+    /// Completes every minute still open (no more samples will come) and takes all rows out.
+    /// Baselines stay, so samples after this still count from the last one.
+    public mutating func takeAll() -> [MinuteAccumulator.Row] {
+        var index = states.values.startIndex
+        while index != states.values.endIndex {
+            let series = states.keys[index]
+            for (minute, cell) in states.values[index].cells { ready.append(MinuteAccumulator.row(series, minute, cell)) }
+            states.values[index].cells.removeAll()
+            index = states.values.index(after: index)
+        }
+        return takeReady()
+    }
 }

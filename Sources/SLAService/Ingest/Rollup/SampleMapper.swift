@@ -102,6 +102,24 @@ public enum SampleMapper {
         }
     }
 
+    /// A series known only by its name and labels (remote-write, a Prometheus without metadata):
+    /// the kind comes from the name, the same way every time, so a series never changes kind.
+    /// `_bucket` with an `le` label is a histogram bucket; `_total`, `_count` and `_sum` are
+    /// counters; anything else is untyped (increases and gauge statistics both kept).
+    static func seriesKey(named name: String, labels: [Label]) -> SeriesKey {
+        var labels = labels
+        let kind: SeriesKind
+        if name.hasSuffix("_bucket"), let index = labels.firstIndex(where: { $0.name == "le" }) {
+            kind = .histogramBucket
+            labels[index].value = canonicalBound(labels[index].value)
+        } else if name.hasSuffix("_total") || name.hasSuffix("_count") || name.hasSuffix("_sum") {
+            kind = .counter
+        } else {
+            kind = .untyped
+        }
+        return SeriesKey(metric: name, labels: labels, kind: kind)
+    }
+
     /// `le` written the same way whatever the client wrote ("250", "250.0", "2.5e2" → "250").
     static func canonicalBound(_ text: String) -> String {
         guard let value = FamilyValidator.goNumber(text) else { return text }

@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
+/// Why an import stopped.
+public struct ImportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// `hms-ops import openmetrics FILE`: a file of timestamped samples (what `promtool tsdb
+/// create-blocks-from openmetrics` reads), streamed a few megabytes at a time into the same
+/// minute rows the collector would have written for those samples.
+public struct OpenMetricsImport: Sendable {
+    /// Bytes read per piece.
+    public static let pieceBytes = 4 << 20
+
+    public var path: String
+    /// Sets `job` on every series, as a scrape of that service would (labels in the file win).
+    public var service: String?
+    /// The format, when the file's end does not tell (`# EOF` means OpenMetrics).
+    public var format: ExpositionFormat?
+
+    public init(path: String, service: String? = nil, format: ExpositionFormat? = nil) {
+        self.path = path
+        self.service = service
+        self.format = format
+    }
+
+    /// How far an import has read.
+    public struct Progress: Sendable {
+        public var bytesRead: Int
+        public var bytesTotal: Int
+        public var lines: Int
+        public var samples: Int
+    }
+
+    /// Reads the whole file into `sink` and finishes it. Stops at the first piece with errors,
+    /// naming their lines; minutes written before that stay (importing again changes nothing).
+    public func run(into sink: inout BackfillSink, progress: (Progress) -> Void = { _ in }) async throws -> ImportSummary {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ImportError("\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw ImportError("\(path): not a regular file") }
+        let total = Int(info.st_size)
+        var stream = ExpositionStream(format: format ?? Self.sniff(fd, size: total))
+        var lookup = SeriesLookup(targetLabels: service.map { [Label("job", $0)] } ?? [])
+        var buffer = [UInt8](repeating: 0, count: Self.pieceBytes)
+        var read = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImportError("\(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            read += n
+            let piece = buffer.withUnsafeBufferPointer { stream.feed(UnsafeBufferPointer(rebasing: $0[..<n])) }
+            try await take(piece, lookup: &lookup, into: &sink)
+            progress(Progress(bytesRead: read, bytesTotal: total, lines: stream.lineNumber, samples: sink.summary.samples))
+        }
+        try await take(stream.finish(), lookup: &lookup, into: &sink)
+        return try await sink.finish()
+    }
+
+    /// Folds one parsed piece in, or throws its errors.
+    func take(_ piece: Exposition, lookup: inout SeriesLookup, into sink: inout BackfillSink) async throws {
+        var errors = piece.errors
+        let om = piece.format == .openMetrics
+        if errors.isEmpty {
+            for family in piece.families {
+                for sample in family.samples {
+                    guard let seconds = sample.timestamp else {
+                        errors.append(ExpositionError(line: sample.line, message: "\(sample.name) has no timestamp; every imported sample needs one"))
+                        break
+                    }
+                    // ±30,000 years: beyond that a timestamp cannot be real and would overflow.
+                    guard abs(seconds) < 1e12 else {
+                        errors.append(ExpositionError(line: sample.line, message: "timestamp \(seconds) is not a real time"))
+                        break
+                    }
+                    guard let series = lookup.series(for: sample, in: family, openMetrics: om) else { continue }
+                    try await sink.add(series, value: sample.value, at: Int64((seconds * 1000).rounded()))
+                }
+                if !errors.isEmpty { break }
+            }
+        }
+        guard errors.isEmpty else {
+            let shown = errors.sorted { $0.line < $1.line }.prefix(20).map { "\(path):\($0.line): \($0.message)" }
+            throw ImportError(
+                (shown + [
+                    "import stopped: \(sink.summary.samples) samples before these lines were read and their complete minutes written; "
+                        + "fix the file and import it again (minutes already stored stay as they are)"
+                ]).joined(separator: "\n"))
+        }
+    }
+
+    /// The format the last bytes of the file show.
+    static func sniff(_ fd: Int32, size: Int) -> ExpositionFormat {
+        var tail = [UInt8](repeating: 0, count: min(size, 64))
+        let n = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(size - $0.count)) }
+        return ExpositionFormat.sniff(tail.prefix(max(0, n)))
+    }
+}
+
+/// The series of each sample, computed once per distinct (name, labels, family) and then looked
+/// up: an import meets the same few thousand series millions of times.
+struct SeriesLookup {
+    struct Identity: Hashable {
+        var name: String
+        var labels: [Label]
+        var family: String
+        var type: MetricType
+    }
+    var known: [Identity: SeriesKey?] = [:]
+    let targetLabels: [Label]
+    /// Entries kept at most; past that the table starts again (it only ever saves work).
+    static let limit = 1_000_000
+
+    init(targetLabels: [Label]) { self.targetLabels = targetLabels }
+
+    mutating func series(for sample: ExpositionSample, in family: MetricFamily, openMetrics: Bool) -> SeriesKey? {
+        let identity = Identity(name: sample.name, labels: sample.labels, family: family.name, type: family.type)
+        if let found = known[identity] { return found }
+        let series = SampleMapper.seriesKey(for: sample, in: family, openMetrics: openMetrics, targetLabels: targetLabels, honorLabels: true)
+        if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
+        known[identity] = series
+        return series
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SLAService
+
+/// `hms-ops import ...`: backfill history, so SLAs and costs have their windows from day one.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import metric history from an OpenMetrics file or a running Prometheus.",
+        discussion: """
+            Minutes the collector (or an earlier import) already stored are kept: an import fills \
+            only minutes with no row, so importing again, or beside a running collector, never \
+            counts anything twice.
+            """,
+        subcommands: [ImportOpenMetricsCommand.self, ImportPrometheusCommand.self])
+}
+
+/// Flags every import shares: where the database is, and which service the series belong to.
+struct ImportOptions: ParsableArguments {
+    @Option(name: .long, help: "Set job=ID on every series that has no job label (as a scrape of that service would).")
+    var service: String?
+
+    @Option(name: .long, help: "A hms-ops.yaml whose database_url, data_dir and retention to use.")
+    var config: String?
+
+    @Option(name: .long, help: "Data directory of the embedded database (default .hms-ops, or data_dir in the config).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    func validate() throws {
+        if let service, service.isEmpty || service.utf8.count > 200 {
+            throw ValidationError("--service must be 1 to 200 characters")
+        }
+    }
+
+    func settings() throws -> HMSConfig {
+        var settings = try config.map(loadConfigOrExit) ?? HMSConfig()
+        if let dataDir { settings.dataDirectory = dataDir }
+        return settings
+    }
+
+    /// Runs an import, printing its summary, or one clear line and exit 1.
+    func report(_ body: @escaping (HMSConfig, Logger) async throws -> ImportSummary) async throws {
+        let settings = try settings()
+        Output.bootstrapLogging(level: logLevel)
+        let logger = Logger(label: "hms-ops")
+        let started = ContinuousClock.now
+        do {
+            let summary = try await body(settings, logger)
+            Output.line(Self.describe(summary, seconds: (ContinuousClock.now - started) / .seconds(1)))
+        } catch let error as ImportError {
+            Output.error("error: \(error)")
+            throw ExitCode(1)
+        } catch {
+            Output.error("error: \(UserFacingError.describe(error))")
+            throw ExitCode(1)
+        }
+    }
+
+    static func describe(_ summary: ImportSummary, seconds: Double) -> String {
+        var parts = ["imported \(summary.imported) of \(summary.samples) samples (\(summary.series) series) in \(String(format: "%.1f", seconds)) s"]
+        parts.append("\(summary.rows) minute rows written (minutes already stored were kept); their hours and days folded")
+        if summary.tooOld > 0 { parts.append("\(summary.tooOld) samples skipped: older than the longest retention") }
+        if summary.inFuture > 0 { parts.append("\(summary.inFuture) samples skipped: more than 5 minutes in the future") }
+        if summary.outOfOrder > 0 { parts.append("\(summary.outOfOrder) samples skipped: not newer than their series' previous sample") }
+        return parts.joined(separator: "\n")
+    }
+}
+
+/// `hms-ops import openmetrics FILE`.
+struct ImportOpenMetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openmetrics",
+        abstract: "Import an OpenMetrics file of timestamped samples (the format promtool tsdb create-blocks-from openmetrics reads).")
+
+    @Argument(help: "The file; it is streamed, so its size does not matter.")
+    var file: String
+
+    @Option(name: .long, help: "The format, when the file does not end with # EOF: openmetrics or prometheus.")
+    var format: String?
+
+    @OptionGroup var options: ImportOptions
+
+    func validate() throws {
+        if let format, !["openmetrics", "prometheus"].contains(format) {
+            throw ValidationError("--format must be openmetrics or prometheus, got \(format)")
+        }
+    }
+
+    func run() async throws {
+        let job = OpenMetricsImport(
+            path: file, service: options.service, format: format.map { $0 == "openmetrics" ? .openMetrics : .prometheusText })
+        let report = ProgressReporter()
+        try await options.report { config, logger in
+            try await job.run(config: config, logger: logger) { progress in
+                report.maybe {
+                    let percent = progress.bytesTotal > 0 ? 100 * Double(progress.bytesRead) / Double(progress.bytesTotal) : 100
+                    return "read \(progress.bytesRead >> 20) of \(progress.bytesTotal >> 20) MB (\(String(format: "%.0f", percent)) %), "
+                        + "line \(progress.lines), \(progress.samples) samples"
+                }
+            }
+        }
+    }
+}
+
+/// `hms-ops import prometheus --url URL --from T --to T [--match SELECTOR]...`.
+struct ImportPrometheusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prometheus",
+        abstract: "Import the raw samples a running Prometheus stored, over its HTTP API, in resumable chunks.")
+
+    @Option(name: .long, help: "The Prometheus, e.g. http://127.0.0.1:9090.")
+    var url: String
+
+    @Option(name: .long, help: "Start: RFC 3339 (2026-10-01T00:00:00Z) or Unix seconds.")
+    var from: String
+
+    @Option(name: .long, help: "End (exclusive): RFC 3339 or Unix seconds.")
+    var to: String
+
+    @Option(name: .long, help: "A series selector, e.g. '{job=\"claims\"}'; repeat for more. Default: every series.")
+    var match: [String] = []
+
+    @Option(name: .long, help: "Window of one request, e.g. 1h or 30m (whole minutes).")
+    var chunk: String = "1h"
+
+    @OptionGroup var options: ImportOptions
+
+    func validate() throws {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be an http(s) URL, got \(url)") }
+        guard Self.time(from) != nil else { throw ValidationError("--from must be RFC 3339 or Unix seconds, got \(from)") }
+        guard Self.time(to) != nil else { throw ValidationError("--to must be RFC 3339 or Unix seconds, got \(to)") }
+        guard let length = ConfigDuration(parsing: chunk), length.milliseconds >= 60_000, length.milliseconds % 60_000 == 0 else {
+            throw ValidationError("--chunk must be a whole number of minutes such as 1h or 30m, got \(chunk)")
+        }
+        for selector in match where selector.isEmpty || selector.utf8.count > 4096 {
+            throw ValidationError("--match must be a selector of 1 to 4096 characters")
+        }
+    }
+
+    /// Milliseconds since the epoch from RFC 3339 or (fractional) Unix seconds.
+    static func time(_ text: String) -> Int64? {
+        if let seconds = Double(text), seconds.isFinite, abs(seconds) < 1e11 { return Int64((seconds * 1000).rounded()) }
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        }
+        return nil
+    }
+
+    func run() async throws {
+        let job = PrometheusImport(
+            url: url, from: Self.time(from)!, to: Self.time(to)!, matchers: match, chunk: ConfigDuration(parsing: chunk)!.milliseconds,
+            service: options.service)
+        let report = ProgressReporter()
+        try await options.report { config, logger in
+            try await job.run(config: config, logger: logger) { progress in
+                if let resumed = progress.resumedAt {
+                    Output.error("resuming: chunks through \(Self.stamp(resumed)) were imported by an earlier run")
+                }
+                report.maybe(force: progress.chunk == progress.chunks) {
+                    "chunk \(progress.chunk)/\(progress.chunks) through \(Self.stamp(progress.through)), \(progress.samples) samples"
+                }
+            }
+        }
+    }
+
+    static func stamp(_ ms: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+}
+
+/// Prints a progress line to stderr at most once every two seconds.
+final class ProgressReporter: @unchecked Sendable {
+    private var last = ContinuousClock.now - .seconds(10)
+
+    func maybe(force: Bool = false, _ line: () -> String) {
+        let now = ContinuousClock.now
+        guard force || now - last >= .seconds(2) else { return }
+        last = now
+        Output.error(line())
+    }
+}

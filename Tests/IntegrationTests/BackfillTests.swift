@@ -1,0 +1,230 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Testing
+
+@testable import SLAService
+
+/// A month of generated history (counters with resets, a histogram, gauges) imported two ways,
+/// each through the real CLI: (a) the OpenMetrics file itself; (b) the same file turned into
+/// Prometheus blocks by `promtool tsdb create-blocks-from openmetrics`, served by Debian's
+/// Prometheus and pulled over its HTTP API (killed once midway and resumed). Both give the same
+/// hourly rows, and those agree with PromQL's `increase()` over the same closed hours to within
+/// its extrapolation.
+@Suite("Backfill")
+struct BackfillTests {
+    /// One sample every five minutes keeps the month small enough for a debug build.
+    static let step = 300
+
+    /// An hour row: increase for counters and buckets, gauge statistics for the rest.
+    struct HourRow: Equatable, CustomStringConvertible {
+        var increase: Double?
+        var min: Double?, max: Double?, sum: Double?
+        var count: Int64
+        var description: String { "increase \(increase.map { "\($0)" } ?? "nil") min \(min ?? .nan) max \(max ?? .nan) count \(count)" }
+    }
+
+    /// The key both sides use: "metric{k=v,...} @ bucket-ms", labels sorted by name.
+    static func key(_ metric: String, _ labels: [String: String], _ bucket: Int64) -> String {
+        metric + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "} @ \(bucket)"
+    }
+
+    /// Every hour row, by `key`.
+    static func hours(_ url: DatabaseURL) async throws -> [String: HourRow] {
+        try await TestDatabase.withClient(url) { client in
+            let rows = try await client.query(
+                """
+                SELECT s.metric, s.labels::text, (extract(epoch FROM r.bucket) * 1000)::int8, r.increase, r.min, r.max, r.sum, r.count
+                FROM rollup_1h r JOIN series s ON s.id = r.series_id
+                """, logger: TestDatabase.logger)
+            var out: [String: HourRow] = [:]
+            for try await (metric, labels, bucket, increase, min, max, sum, count) in rows.decode(
+                (String, String, Int64, Double?, Double?, Double?, Double?, Int64).self)
+            {
+                let object = try JSONSerialization.jsonObject(with: Data(labels.utf8)) as? [String: String] ?? [:]
+                out[key(metric, object, bucket)] = HourRow(increase: increase, min: min, max: max, sum: sum, count: count)
+            }
+            return out
+        }
+    }
+
+    /// A fingerprint of everything stored at every level, to see that a second import changes nothing.
+    static func fingerprint(_ url: DatabaseURL) async throws -> String {
+        try await TestDatabase.withClient(url) { client in
+            var parts: [String] = []
+            for table in ["rollup_1m", "rollup_1h", "rollup_1d"] {
+                let rows = try await client.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT count(*)::int8, coalesce(md5(string_agg(concat_ws(',', series_id, bucket, increase, min, max, sum, count, last, last_at),
+                                                                  ';' ORDER BY series_id, bucket)), '')
+                            FROM \(table)
+                            """), logger: TestDatabase.logger)
+                for try await (n, digest) in rows.decode((Int64, String).self) { parts.append("\(table): \(n) rows, md5 \(digest)") }
+            }
+            let pending = try await client.query("SELECT count(*)::int8 FROM fold_pending", logger: TestDatabase.logger)
+            for try await n in pending.decode(Int64.self) { parts.append("pending \(n)") }
+            return parts.joined(separator: "; ")
+        }
+    }
+
+    static func config(_ folder: String, _ name: String, _ url: DatabaseURL) throws -> String {
+        let path = "\(folder)/\(name).yaml"
+        try """
+        database_url: "\(url.fullText)"
+        data_dir: \(folder)/\(name)-data
+        services:
+          - id: claims
+            name: Claims
+            targets: ["http://127.0.0.1:9/metrics"]
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aMonthImportedFromTheFileAndFromPrometheusAgreeWithEachOtherAndWithPromQL() async throws {
+        let promtool = try #require(Subprocess.which("promtool"), "Debian's prometheus (promtool) is not installed: run `make test-tools`")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-backfill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        // The month ends at the last midnight: every hour in it has closed.
+        let end = Int(Date().timeIntervalSince1970) / 86_400 * 86_400
+        let start = end - 30 * 86_400
+        let file = folder + "/month.om"
+        let generator = CLITests.root + "/benchmarks/import/generate.py"
+        let generated = try Subprocess(
+            ["-c", "python3 '\(generator)' --days 30 --step \(Self.step) --end \(end) > '\(file)'"], executable: "/bin/sh")
+        #expect(try await generated.waitForExit() == 0, "\(generated.text)")
+
+        // (a) The file, imported twice: the second time changes nothing.
+        let fileDB = try await TestDatabase.fresh("backfill_file")
+        let fileConfig = try Self.config(folder, "file", fileDB)
+        let (status, output) = try await Subprocess.run(["import", "openmetrics", file, "--config", fileConfig])
+        #expect(status == 0, "\(output)")
+        let samples = 17 * 30 * 86_400 / Self.step
+        #expect(output.contains("imported \(samples) of \(samples) samples (17 series)"), "\(output)")
+        let first = try await Self.fingerprint(fileDB)
+        #expect(first.contains("pending 0"), "\(first)")
+        let (again, againOutput) = try await Subprocess.run(["import", "openmetrics", file, "--config", fileConfig])
+        #expect(again == 0, "\(againOutput)")
+        let second = try await Self.fingerprint(fileDB)
+        #expect(second == first, "a second import of the same file changed what is stored: \(first) then \(second)")
+        let fileHours = try await Self.hours(fileDB)
+        #expect(fileHours.count > 17 * 700, "\(fileHours.count) hour rows")
+        // A minute the collector wrote itself wins over the import (its hour is refolded with it).
+        let minutes = try await TestDatabase.withClient(fileDB) { client in
+            try await client.query(
+                """
+                UPDATE rollup_1m SET increase = 424242 WHERE (series_id, bucket) =
+                  (SELECT r.series_id, r.bucket FROM rollup_1m r JOIN series s ON s.id = r.series_id
+                   WHERE s.metric = 'requests_total' ORDER BY r.bucket DESC LIMIT 1)
+                """, logger: TestDatabase.logger)
+            return try await Self.fingerprint(fileDB).split(separator: ";").first
+        }
+        let (third, thirdOutput) = try await Subprocess.run(["import", "openmetrics", file, "--config", fileConfig])
+        #expect(third == 0, "\(thirdOutput)")
+        #expect(try await Self.fingerprint(fileDB).split(separator: ";").first == minutes, "the stored minute must win over the imported one")
+        #expect(try await Self.hours(fileDB).values.contains { ($0.increase ?? 0) > 424242 }, "its hour is folded with it")
+
+        // (b) The same file as Prometheus blocks, pulled over the HTTP API, killed once and resumed.
+        let tsdb = folder + "/tsdb"
+        let blocks = try Subprocess(
+            ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=744h", "--quiet", file, tsdb], executable: promtool)
+        #expect(try await blocks.waitForExit(seconds: 120) == 0, "\(blocks.text)")
+        let port = try #require(PortProbe.freePort())
+        let promDB = try await TestDatabase.fresh("backfill_prom")
+        let promConfig = try Self.config(folder, "prom", promDB)
+        try await PrometheusComparisonTests.withPrometheus(
+            "global: {}\n", port: port, tsdb: tsdb, arguments: ["--storage.tsdb.retention.time=100y"]
+        ) { prometheus in
+            #expect(try await Self.ready(port), "Prometheus did not start: \(prometheus.text)")
+            let arguments = [
+                "import", "prometheus", "--url", "http://127.0.0.1:\(port)", "--from", "\(start)", "--to", "\(end)", "--chunk", "6h",
+                "--config", promConfig,
+            ]
+            let interrupted = try Subprocess(arguments)
+            #expect(try await interrupted.waitFor("chunk "), "\(interrupted.text)")
+            interrupted.signal(SIGKILL)
+            _ = try await interrupted.waitForExit()
+            let (resumed, resumedOutput) = try await Subprocess.run(arguments)
+            #expect(resumed == 0, "\(resumedOutput)")
+            #expect(resumedOutput.contains("resuming: chunks through"), "\(resumedOutput)")
+
+            // Both paths: the same hours. Prometheus keeps no types for backfilled blocks, so its
+            // gauges arrive untyped (increases and statistics both kept); compare what both have.
+            let promHours = try await Self.hours(promDB)
+            #expect(promHours.count == fileHours.count)
+            var compared = 0
+            for (key, row) in fileHours {
+                guard let other = promHours[key] else {
+                    Issue.record("hour \(key) is missing from the Prometheus import")
+                    continue
+                }
+                if row.increase != nil {
+                    // Equal but for the order PostgreSQL added the minutes in.
+                    let difference = abs((row.increase ?? 0) - (other.increase ?? .nan))
+                    #expect(
+                        difference <= 1e-9 * max(1, abs(row.increase ?? 0)) && row.count == other.count, "\(key): file \(row), prometheus \(other)")
+                } else {
+                    #expect(row.min == other.min && row.max == other.max && row.count == other.count, "\(key): file \(row), prometheus \(other)")
+                }
+                compared += 1
+            }
+            #expect(compared > 17 * 700)
+
+            // PromQL's increase() over each closed hour (its range ends 1 ms before the next hour).
+            let promql = try await Self.promqlHourlyIncreases("requests_total", from: start + 3600, to: end, port: port)
+            #expect(promql.count == 6 * 720, "\(promql.count) PromQL hours")
+            var total = (ours: 0.0, theirs: 0.0)
+            for (key, theirs) in promql {
+                let ours = try #require(fileHours[key]?.increase, "no hour row for \(key)")
+                // PromQL extrapolates the 11 intervals inside the hour to the whole hour; we count
+                // the 12 increases whose later sample is in the hour (11 in the first hour, whose
+                // first sample is the baseline), exactly. They differ by about one interval's increase.
+                #expect(abs(ours - theirs) <= ours / 11 + 41, "\(key): ours \(ours), PromQL \(theirs)")
+                total.ours += ours
+                total.theirs += theirs
+            }
+            #expect(abs(total.ours - total.theirs) <= total.ours * 0.01, "month: ours \(total.ours), PromQL \(total.theirs)")
+        }
+    }
+
+    /// Waits for Prometheus' readiness endpoint.
+    static func ready(_ port: Int) async throws -> Bool {
+        for _ in 0..<100 {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/ready"), timeout: .seconds(2)),
+                response.status == .ok
+            {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    /// `increase(metric[1h])` at every hour end minus 1 ms from `from` to `to` (Unix seconds), by
+    /// the same "metric{labels} @ bucket-ms" keys as `hours`.
+    static func promqlHourlyIncreases(_ metric: String, from: Int, to: Int, port: Int) async throws -> [String: Double] {
+        let query = "increase(\(metric)[1h])".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let url = "http://127.0.0.1:\(port)/api/v1/query_range?query=\(query)&start=\(from - 1).999&end=\(to - 1).999&step=3600"
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        var out: [String: Double] = [:]
+        for series in result {
+            let labels = series["metric"] as? [String: String] ?? [:]
+            for case let pair as [Any] in series["values"] as? [Any] ?? [] {
+                guard let at = pair.first as? Double, let text = pair.last as? String, let value = Double(text) else { continue }
+                // The value at H+1h-1ms is the increase over hour H.
+                let hour = (Int64((at * 1000).rounded()) + 1) - 3_600_000
+                out[key(metric, labels, hour)] = value
+            }
+        }
+        return out
+    }
+}
