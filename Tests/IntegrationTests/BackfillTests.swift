@@ -193,6 +193,38 @@ struct BackfillTests {
         }
     }
 
+    @Test func badInputIsRefusedWithWhereAndWhatToDo() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-backfill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = try Self.config(folder, "bad", try await TestDatabase.fresh("backfill_bad"))
+        let now = Int(Date().timeIntervalSince1970) / 60 * 60 - 3600
+        let cases: [(String, String)] = [
+            ("# TYPE a counter\na_total 1 \(now)\na_total 2 \(now + 15)\na_total{x=\"1\",x=\"2\"} 3 \(now + 30)\n# EOF\n", ":4: duplicate label x"),
+            ("# TYPE a gauge\na 1\n# EOF\n", ":2: a has no timestamp; every imported sample needs one"),
+            ("# TYPE h histogram\nh_bucket{le=\"1\"} 1 \(now)\nh_count 1 \(now)\nh_sum 1 \(now)\n# EOF\n", "has no le=\"+Inf\" bucket"),
+        ]
+        for (index, (text, expected)) in cases.enumerated() {
+            let file = "\(folder)/bad\(index).om"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let (status, output) = try await Subprocess.run(["import", "openmetrics", file, "--config", config])
+            #expect(status == 1, "\(output)")
+            #expect(output.contains(expected) && output.contains("fix the file and import it again"), "\(output)")
+            #expect(!output.contains("PostgresNIO"), "\(output)")
+        }
+        let (missing, missingOutput) = try await Subprocess.run(["import", "openmetrics", folder + "/none.om", "--config", config])
+        #expect(missing == 1 && missingOutput.contains("none.om: No such file or directory"), "\(missingOutput)")
+        let (usage, usageOutput) = try await Subprocess.run([
+            "import", "prometheus", "--url", "http://127.0.0.1:1", "--from", "yesterday", "--to", "2026-11-02T00:00:00Z",
+        ])
+        #expect(usage == 2 && usageOutput.contains("--from must be RFC 3339 or Unix seconds"), "\(usageOutput)")
+        let (refused, refusedOutput) = try await Subprocess.run([
+            "import", "prometheus", "--url", "http://127.0.0.1:1", "--from", "2026-11-01T00:00:00Z", "--to", "2026-11-02T00:00:00Z",
+            "--config", config,
+        ])
+        #expect(refused == 1 && refusedOutput.contains("http://127.0.0.1:1/api/v1/metadata: connection refused"), "\(refusedOutput)")
+    }
+
     /// Waits for Prometheus' readiness endpoint.
     static func ready(_ port: Int) async throws -> Bool {
         for _ in 0..<100 {

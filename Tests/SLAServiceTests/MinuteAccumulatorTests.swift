@@ -100,3 +100,53 @@ struct MinuteAccumulatorTests {
         #expect(a.hash.count == 32)
     }
 }
+
+/// The import's accumulator makes exactly the rows the collector's makes of the same samples.
+@Suite("Ordered accumulator")
+struct OrderedAccumulatorTests {
+    typealias T = MinuteAccumulatorTests
+
+    @Test func seriesBySeriesGivesTheRowsTheCollectorWouldHaveWritten() {
+        var generator = SystemRandomNumberGenerator()
+        let series = [
+            T.claims, T.waiting, SeriesKey(metric: "lat_bucket", labels: [Label("le", "0.5")], kind: .histogramBucket),
+            SeriesKey(metric: "fed", labels: [], kind: .untyped),
+        ]
+        // Two hours of samples every 7 to 23 seconds, counters resetting now and then.
+        var samples: [(SeriesKey, Double, Int64)] = []
+        for key in series {
+            var value = Double.random(in: 0...100, using: &generator)
+            var at = T.t0 + Int64.random(in: 0...5_000, using: &generator)
+            while at < T.t0 + 7_200_000 {
+                value = Int.random(in: 0..<30, using: &generator) == 0 ? 0 : value + Double.random(in: 0...9, using: &generator)
+                samples.append((key, value, at))
+                at += Int64.random(in: 7_000...23_000, using: &generator)
+            }
+        }
+        // The collector sees them interleaved in time; the import series by series.
+        var live = MinuteAccumulator(grace: 0)
+        for (key, value, at) in samples.sorted(by: { $0.2 < $1.2 }) { live.observe(key, value: value, at: at) }
+        let expected = live.close(now: T.t0 + 8_000_000)
+        var ordered = OrderedAccumulator()
+        var rows: [MinuteAccumulator.Row] = []
+        for (index, (key, value, at)) in samples.enumerated() {
+            ordered.observe(key, value: value, at: at)
+            if index % 50 == 0 { rows += ordered.takeReady() }
+        }
+        rows += ordered.takeAll()
+        let order: (MinuteAccumulator.Row, MinuteAccumulator.Row) -> Bool = { ($0.series.metric, $0.minute) < ($1.series.metric, $1.minute) }
+        #expect(rows.sorted(by: order) == expected.sorted(by: order))
+        #expect(ordered.outOfOrder == 0)
+    }
+
+    @Test func repeatedAndOlderSamplesAreCountedAndSkipped() {
+        var ordered = OrderedAccumulator()
+        ordered.observe(T.waiting, value: 1, at: T.at(0, 10))
+        ordered.observe(T.waiting, value: 2, at: T.at(0, 10))
+        ordered.observe(T.waiting, value: 3, at: T.at(0, 5))
+        ordered.observe(T.waiting, value: 4, at: T.at(1, 0))
+        #expect(ordered.outOfOrder == 2)
+        let rows = ordered.takeAll()
+        #expect(rows.map(\.count) == [1, 1] && rows.map(\.last) == [1, 4])
+    }
+}

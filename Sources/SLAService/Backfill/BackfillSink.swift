@@ -84,7 +84,8 @@ public struct BackfillSink {
 extension OpenMetricsImport {
     /// Imports into the database `config` names (or the embedded one), schema brought up to date first.
     public func run(config: HMSConfig, logger: Logger, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> ImportSummary {
-        try await DatabaseSession.withClient(config, logger: logger) { postgres in
+        try checkReadable()
+        return try await DatabaseSession.withClient(config, logger: logger) { postgres in
             var sink = BackfillSink(writer: RollupWriter(postgres: postgres, logger: logger), retention: config.retention)
             return try await run(into: &sink, progress: progress)
         }

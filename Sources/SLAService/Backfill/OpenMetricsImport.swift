@@ -40,12 +40,8 @@ public struct OpenMetricsImport: Sendable {
     /// Reads the whole file into `sink` and finishes it. Stops at the first piece with errors,
     /// naming their lines; minutes written before that stay (importing again changes nothing).
     public func run(into sink: inout BackfillSink, progress: (Progress) -> Void = { _ in }) async throws -> ImportSummary {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError("\(path): \(String(cString: strerror(errno)))") }
+        let (fd, total) = try openFile()
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw ImportError("\(path): not a regular file") }
-        let total = Int(info.st_size)
         var stream = ExpositionStream(format: format ?? Self.sniff(fd, size: total))
         var lookup = SeriesLookup(targetLabels: service.map { [Label("job", $0)] } ?? [])
         var buffer = [UInt8](repeating: 0, count: Self.pieceBytes)
@@ -64,6 +60,24 @@ public struct OpenMetricsImport: Sendable {
         }
         try await take(stream.finish(), lookup: &lookup, into: &sink)
         return try await sink.finish()
+    }
+
+    /// The file, open for reading, and its size; or why it cannot be read.
+    func openFile() throws -> (Int32, Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ImportError("\(path): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ImportError("\(path): not a regular file")
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// Throws now, before any database is opened, if the file cannot be read.
+    public func checkReadable() throws {
+        let (fd, _) = try openFile()
+        close(fd)
     }
 
     /// Folds one parsed piece in, or throws its errors.

@@ -96,6 +96,11 @@ public struct DatabaseSession: Sendable {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await postgres.run() }
                 defer { group.cancelAll() }
+                // The first lease may come before `run` has started; the driver then warns (with
+                // the query's logger) and waits. Said once here, quietly, instead of to the user.
+                var quiet = logger
+                quiet.logLevel = .error
+                try await postgres.query("SELECT 1", logger: quiet)
                 try await Migrator().migrate(postgres, logger: logger)
                 return try await body(postgres)
             }
