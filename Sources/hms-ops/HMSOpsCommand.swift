@@ -9,7 +9,7 @@ struct HMSOpsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hms-ops",
         abstract: "Watches whether online services keep their promises, and what they cost.",
-        subcommands: [UpCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self, DemoServiceCommand.self]
+        subcommands: [UpCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self, SLOCommand.self, DemoServiceCommand.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 as our CLI promises.

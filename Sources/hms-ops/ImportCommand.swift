@@ -130,8 +130,8 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be an http(s) URL, got \(url)") }
-        guard Self.time(from) != nil else { throw ValidationError("--from must be RFC 3339 or Unix seconds, got \(from)") }
-        guard Self.time(to) != nil else { throw ValidationError("--to must be RFC 3339 or Unix seconds, got \(to)") }
+        guard TimeArgument.milliseconds(from) != nil else { throw ValidationError("--from must be RFC 3339 or Unix seconds, got \(from)") }
+        guard TimeArgument.milliseconds(to) != nil else { throw ValidationError("--to must be RFC 3339 or Unix seconds, got \(to)") }
         guard let length = ConfigDuration(parsing: chunk), length.milliseconds >= 60_000, length.milliseconds % 60_000 == 0 else {
             throw ValidationError("--chunk must be a whole number of minutes such as 1h or 30m, got \(chunk)")
         }
@@ -140,20 +140,10 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
         }
     }
 
-    /// Milliseconds since the epoch from RFC 3339 or (fractional) Unix seconds.
-    static func time(_ text: String) -> Int64? {
-        if let seconds = Double(text), seconds.isFinite, abs(seconds) < 1e11 { return Int64((seconds * 1000).rounded()) }
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        }
-        return nil
-    }
-
     func run() async throws {
         let job = PrometheusImport(
-            url: url, from: Self.time(from)!, to: Self.time(to)!, matchers: match, chunk: ConfigDuration(parsing: chunk)!.milliseconds,
+            url: url, from: TimeArgument.milliseconds(from)!, to: TimeArgument.milliseconds(to)!, matchers: match,
+            chunk: ConfigDuration(parsing: chunk)!.milliseconds,
             service: options.service)
         let report = ProgressReporter()
         try await options.report { config, logger in

@@ -126,11 +126,20 @@ public struct SLOStatus: Sendable, Equatable {
 /// Turns an SLI's minutes into attainment, budget, burn rates, exhaustion and alert conditions.
 /// Pure: the same slices and moment always give the same answer.
 public enum SLOEvaluator {
-    /// What a set of minutes adds up to.
-    struct Tally {
-        var good = 0.0, total = 0.0
-        var slices = 0, goodSlices = 0
-        var ratioSum = 0.0
+    /// What a set of minutes adds up to. Every part adds, so an hour's tally plus the next
+    /// hour's is the two hours' tally.
+    public struct Tally: Sendable, Equatable {
+        public var good = 0.0, total = 0.0
+        public var slices = 0, goodSlices = 0
+        public var ratioSum = 0.0
+
+        public init() {}
+
+        /// Event totals alone (an Occurrences window read from hour and day rows).
+        public init(good: Double, total: Double) {
+            self.good = good
+            self.total = total
+        }
 
         mutating func add(_ slice: SLISlice, threshold: Double) {
             guard let ratio = slice.ratio else { return }
@@ -165,7 +174,9 @@ public enum SLOEvaluator {
 
     /// Evaluates `objective` over `window` at `at` from `slices` (any order; those outside the
     /// window or from `at` on are ignored; burn windows may reach back before the window).
-    public static func evaluate(_ objective: Objective, window: TimeSpan, at: Int64, slices: [SLISlice]) -> SLOStatus {
+    /// `windowTotals`, when given, stands for the window's events (Occurrences over a window
+    /// longer than the minutes kept); `slices` then serve the burn rates only.
+    public static func evaluate(_ objective: Objective, window: TimeSpan, at: Int64, slices: [SLISlice], windowTotals: Tally? = nil) -> SLOStatus {
         let now = min(RangePlan.floor(at, 60_000), window.end)
         let threshold = objective.sliceThreshold
         var inWindow = Tally()
@@ -175,6 +186,11 @@ public enum SLOEvaluator {
             for burn in BurnWindow.allCases where slice.start >= now - burn.minutes * 60_000 {
                 burns[burn, default: Tally()].add(slice, threshold: threshold)
             }
+        }
+        if let windowTotals {
+            let minutes = inWindow.slices
+            inWindow = windowTotals
+            if inWindow.total > 0 { inWindow.slices = max(minutes, 1) }
         }
         let allowed = objective.allowedFraction
         var status = SLOStatus(

@@ -89,18 +89,15 @@ public struct DatabaseSession: Sendable {
         _ config: HMSConfig, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
         let session = try await open(config, logger: logger)
+        // A one-shot command reports a database it cannot use as its own error; the driver's
+        // warnings (e.g. a lease before `run` has started) would only be noise around it.
         var driverLogger = logger
-        if logger.logLevel > .debug { driverLogger.logLevel = .warning }
+        if logger.logLevel > .debug { driverLogger.logLevel = .error }
         let postgres = PostgresClient(configuration: session.url.clientConfiguration, backgroundLogger: driverLogger)
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await postgres.run() }
                 defer { group.cancelAll() }
-                // The first lease may come before `run` has started; the driver then warns (with
-                // the query's logger) and waits. Said once here, quietly, instead of to the user.
-                var quiet = logger
-                quiet.logLevel = .error
-                try await postgres.query("SELECT 1", logger: quiet)
                 try await Migrator().migrate(postgres, logger: logger)
                 return try await body(postgres)
             }

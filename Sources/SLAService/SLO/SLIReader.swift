@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What an SLI counts, as selectors over stored series: good events and all events. Scoped to
+/// its service: selectors without a `job` matcher get `job="<service id>"` (the label every
+/// scrape, probe and `--service` import of that service carries).
+public struct SLISelectors: Sendable, Equatable {
+    /// Good events; nil when the SLI counts bad ones instead.
+    public var good: Selector?
+    /// Bad events, when the SLI names those (good = total − bad).
+    public var bad: Selector?
+    public var total: Selector
+    /// Probe SLIs: good and total are the sum and count of the probe's 0/1 samples.
+    public var fromGauge: Bool
+
+    /// Why an SLI cannot be read as configured.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(_ sli: SLIDefinition, service: String) throws(Problem) {
+        func scoped(_ text: String) throws(Problem) -> Selector {
+            var selector: Selector
+            do {
+                selector = try Selector(parsing: text)
+            } catch {
+                throw Problem(description: "selector \(text): \(error)")
+            }
+            if !selector.matchers.contains(where: { $0.label == "job" }) {
+                selector.matchers.append(.init(label: "job", op: .equal, value: service))
+            }
+            return selector
+        }
+        switch sli {
+        case .ratio(let good, let bad, let total):
+            self.good = try good.map(scoped)
+            self.bad = try bad.map(scoped)
+            self.total = try scoped(total)
+            fromGauge = false
+        case .latency(let histogram, _, let below):
+            var base = try scoped(histogram)
+            base.metric += "_bucket"
+            var good = base
+            good.matchers.append(.init(label: "le", op: .equal, value: SampleMapper.canonicalBound(String(below))))
+            var total = base
+            total.matchers.append(.init(label: "le", op: .equal, value: "+Inf"))
+            self.good = good
+            bad = nil
+            self.total = total
+            fromGauge = false
+        case .probe:
+            let selector = Selector(metric: "probe_success", matchers: [.init(label: "job", op: .equal, value: service)])
+            good = selector
+            bad = nil
+            total = selector
+            fromGauge = true
+        }
+    }
+}
+
+/// Reads an SLI's events from the rollups: per minute (for time slices and burn rates), or as
+/// totals over any span (for Occurrences windows, from day, hour and minute rows).
+public struct SLIReader: Sendable {
+    let query: RollupQuery
+    let postgres: PostgresClient
+    let logger: Logger
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        self.postgres = postgres
+        self.logger = logger
+        query = RollupQuery(postgres: postgres, logger: logger)
+    }
+
+    /// Good and total events per minute of `span` that has any (minutes with none are absent: no-data).
+    public func minutes(_ sli: SLISelectors, in span: TimeSpan) async throws -> [SLISlice] {
+        let total = try await perMinute(sli.total, span, column: sli.fromGauge ? "count" : "increase")
+        var good: [Int64: Double] = [:]
+        if sli.fromGauge {
+            good = try await perMinute(sli.total, span, column: "sum")
+        } else if let selector = sli.good {
+            good = try await perMinute(selector, span, column: "increase")
+        } else if let selector = sli.bad {
+            let bad = try await perMinute(selector, span, column: "increase")
+            for (minute, all) in total { good[minute] = all - (bad[minute] ?? 0) }
+        }
+        return total.keys.sorted().map { minute in
+            SLISlice(start: minute, good: max(0, good[minute] ?? 0), total: total[minute] ?? 0)
+        }
+    }
+
+    /// Good and total events over all of `span` (exact sums; hours and days read whole).
+    public func totals(_ sli: SLISelectors, in span: TimeSpan) async throws -> (good: Double, total: Double) {
+        if sli.fromGauge {
+            let stats = try await query.gauge(sli.total, from: span.start, to: span.end)
+            return (stats.map { $0.mean * Double($0.count) } ?? 0, Double(stats?.count ?? 0))
+        }
+        let total = try await query.increase(sli.total, from: span.start, to: span.end) ?? 0
+        if let good = sli.good { return (try await query.increase(good, from: span.start, to: span.end) ?? 0, total) }
+        var bad = 0.0
+        if let selector = sli.bad { bad = try await query.increase(selector, from: span.start, to: span.end) ?? 0 }
+        return (max(0, total - bad), total)
+    }
+
+    /// One column summed per minute across the selected series.
+    func perMinute(_ selector: Selector, _ span: TimeSpan, column: String) async throws -> [Int64: Double] {
+        let ids = try await query.series(selector).map(\.id)
+        guard !ids.isEmpty else { return [:] }
+        // Our constant column names only; every value is bound.
+        let sql = """
+            SELECT (extract(epoch FROM bucket) * 1000)::int8, sum(\(column))::float8 FROM rollup_1m
+            WHERE series_id = ANY($1) AND bucket >= to_timestamp($2 / 1000.0) AND bucket < to_timestamp($3 / 1000.0)
+              AND \(column) IS NOT NULL
+            GROUP BY bucket
+            """
+        var binds = PostgresBindings()
+        binds.append(ids)
+        binds.append(span.start)
+        binds.append(span.end)
+        var out: [Int64: Double] = [:]
+        for try await (minute, value) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            .decode((Int64, Double).self)
+        {
+            out[minute] = value
+        }
+        return out
+    }
+}

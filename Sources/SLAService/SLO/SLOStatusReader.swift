@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension SLODefinition {
+    /// How this SLO counts. A latency SLI with a percentile ("median below 250 ms") is judged
+    /// minute by minute: a minute is good when at least that share of its requests is at or
+    /// below the bound (so its percentile is), i.e. Timeslices with the percentile as slice
+    /// target. Everything else counts events (Occurrences).
+    public var objectiveValue: Objective {
+        if case .latency(_, let percentile?, _) = sli {
+            return Objective(percent: objective, method: .timeslices, sliceTarget: percentile / 100)
+        }
+        return Objective(percent: objective, method: .occurrences)
+    }
+}
+
+/// Evaluates a service's SLOs at any moment, past or present, from the rollups.
+public struct SLOStatusReader: Sendable {
+    let reader: SLIReader
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        reader = SLIReader(postgres: postgres, logger: logger)
+    }
+
+    /// Where `slo` of `service` stood at `at` (milliseconds): minutes up to the last complete one
+    /// before `at` count. Occurrences windows read whole hours and days; time slices and burn
+    /// rates read minutes (burn rates the last 3 days of them).
+    public func status(_ slo: SLODefinition, of service: ServiceDefinition, at: Int64) async throws -> SLOStatus {
+        let selectors = try SLISelectors(slo.sli, service: service.id)
+        let zone = TimeZone(identifier: service.timeZone) ?? TimeZone(identifier: "UTC")!
+        let window = slo.window.span(at: at, timeZone: zone)
+        let objective = slo.objectiveValue
+        let now = min(RangePlan.floor(at, 60_000), window.end)
+        let burnStart = now - BurnWindow.d3.minutes * 60_000
+        if objective.method == .occurrences {
+            let slices = try await reader.minutes(selectors, in: TimeSpan(start: burnStart, end: now))
+            let totals = try await reader.totals(selectors, in: TimeSpan(start: window.start, end: now))
+            return SLOEvaluator.evaluate(
+                objective, window: window, at: at, slices: slices, windowTotals: .init(good: totals.good, total: totals.total))
+        }
+        let slices = try await reader.minutes(selectors, in: TimeSpan(start: min(burnStart, window.start), end: now))
+        return SLOEvaluator.evaluate(objective, window: window, at: at, slices: slices)
+    }
+}

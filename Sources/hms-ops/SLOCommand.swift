@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SLAService
+
+/// `hms-ops slo ...`: what the SLOs say.
+struct SLOCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slo", abstract: "Evaluate service level objectives.", subcommands: [SLOStatusCommand.self])
+}
+
+/// `hms-ops slo status --service ID [--slo ID] [--at TIME] [--json]`.
+struct SLOStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Attainment, error budget, burn rates and alert conditions of a service's SLOs, now or as of a past time.")
+
+    @Option(name: .long, help: "The service id.")
+    var service: String
+
+    @Option(name: .long, help: "One SLO id (default: all of the service's).")
+    var slo: String?
+
+    @Option(name: .long, help: "As of this time: RFC 3339 (2026-10-31T12:00:00Z) or Unix seconds (default: now).")
+    var at: String?
+
+    @Flag(name: .long, help: "Print a JSON array, one object per SLO (shape in docs/slo.md).")
+    var json = false
+
+    @Option(name: .long, help: "The hms-ops.yaml (default: the built-in demo configuration of `hms-ops up`).")
+    var config: String?
+
+    @Option(name: .long, help: "Data directory of the embedded database (default .hms-ops, or data_dir in the config).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    func validate() throws {
+        if let at, TimeArgument.milliseconds(at) == nil { throw ValidationError("--at must be RFC 3339 or Unix seconds, got \(at)") }
+    }
+
+    func run() async throws {
+        var settings = try config.map(loadConfigOrExit) ?? DemoConfig.make(demoPort: 8000)
+        if let dataDir { settings.dataDirectory = dataDir }
+        guard let definition = settings.services.first(where: { $0.id == service }) else {
+            Output.error("error: no service '\(service)' in the configuration; known: \(settings.services.map(\.id).joined(separator: ", "))")
+            throw ExitCode(1)
+        }
+        let slos = definition.slos.filter { slo == nil || $0.id == slo }
+        guard !slos.isEmpty else {
+            Output.error(
+                "error: "
+                    + (slo.map { "service '\(service)' has no SLO '\($0)'; known: \(definition.slos.map(\.id).joined(separator: ", "))" }
+                        ?? "service '\(service)' has no SLOs"))
+            throw ExitCode(1)
+        }
+        let moment = at.flatMap(TimeArgument.milliseconds) ?? WallClock.now()
+        Output.bootstrapLogging(level: logLevel)
+        let logger = Logger(label: "hms-ops")
+        let statuses: [SLOStatus]
+        do {
+            statuses = try await DatabaseSession.withClient(settings, logger: logger) { postgres in
+                let reader = SLOStatusReader(postgres: postgres, logger: logger)
+                var out: [SLOStatus] = []
+                for slo in slos { out.append(try await reader.status(slo, of: definition, at: moment)) }
+                return out
+            }
+        } catch {
+            Output.error("error: \(UserFacingError.describe(error))")
+            throw ExitCode(1)
+        }
+        if json {
+            let objects = zip(slos, statuses).map { $1.jsonObject(service: service, slo: $0) }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            Output.line(String(decoding: data, as: UTF8.self))
+            return
+        }
+        for (slo, status) in zip(slos, statuses) { Output.line(Self.describe(slo, status)) }
+    }
+
+    static func describe(_ slo: SLODefinition, _ status: SLOStatus) -> String {
+        let percent: (Double?) -> String = { $0.map { String(format: "%.4f %%", $0 * 100) } ?? "no data" }
+        var lines = [
+            "\(slo.id): objective \(slo.objective) % (\(status.method.rawValue)) over \(SLOStatus.rfc3339(status.window.start)) .. \(SLOStatus.rfc3339(status.window.end))",
+            "  attainment \(percent(status.attainment)) from \(status.minutesWithData) minutes with data",
+            "  error budget: \(String(format: "%.2f", status.budgetConsumed)) of \(String(format: "%.2f", status.budgetTotal)) \(status.budgetUnit.rawValue) spent, "
+                + "remaining \(percent(status.budgetRemaining))",
+            "  burn rates: "
+                + BurnWindow.allCases.map { "\($0) \(status.burnRates[$0].map { String(format: "%.2f", $0) } ?? "-")" }.joined(separator: ", "),
+        ]
+        if let exhausts = status.exhaustsAt { lines.append("  budget runs out at \(SLOStatus.rfc3339(exhausts)) at the last hour's burn") }
+        for condition in status.conditions where condition.firing {
+            lines.append(
+                "  FIRING \(condition.severity.rawValue): burn above \(String(format: "%.2f", condition.factor)) over \(condition.long) and \(condition.short)"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Times given on the command line.
+enum TimeArgument {
+    /// Milliseconds since the epoch from RFC 3339 or (fractional) Unix seconds.
+    static func milliseconds(_ text: String) -> Int64? {
+        if let seconds = Double(text), seconds.isFinite, abs(seconds) < 1e11 { return Int64((seconds * 1000).rounded()) }
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@testable import SLAService
+
+/// `hms-ops slo status` over imported history, against numbers computed here from the samples.
+@Suite("SLO status from rollups")
+struct SLOStatusTests {
+    @Test func statusAsOfAPastTimeMatchesTheHistory() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-slo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Three days, one sample a minute, ending at the last midnight (UTC).
+        let end = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
+        let minutes = 3 * 1440
+        let start = end - Int64(minutes) * 60
+        // Every minute 100 requests; 2 of them fail during the first 90 minutes of the last day;
+        // latency: 80 within 100 ms, 15 more within 250 ms, 5 slower; in the last day's first
+        // 30 minutes only 40 within 250 ms (a bad minute for "median below 250 ms").
+        let badFrom = Int64(minutes - 1440), badErrorsUntil = badFrom + 90, badLatencyUntil = badFrom + 30
+        var ok = "", failed = "", buckets: [String] = ["", "", ""], count = "", sum = ""
+        var value = (ok: 0.0, failed: 0.0, b100: 0.0, b250: 0.0, inf: 0.0)
+        for m in 0..<Int64(minutes) {
+            let t = start + m * 60
+            if m > 0 {
+                let errors = m >= badFrom && m < badErrorsUntil ? 2.0 : 0
+                value.ok += 100 - errors
+                value.failed += errors
+                let slow = m >= badFrom && m < badLatencyUntil
+                value.b100 += slow ? 20 : 80
+                value.b250 += slow ? 40 : 95
+                value.inf += 100
+            }
+            ok += "claims_total{code=\"200\"} \(value.ok) \(t)\n"
+            failed += "claims_total{code=\"500\"} \(value.failed) \(t)\n"
+            buckets[0] += "latency_ms_bucket{le=\"100\"} \(value.b100) \(t)\n"
+            buckets[1] += "latency_ms_bucket{le=\"250\"} \(value.b250) \(t)\n"
+            buckets[2] += "latency_ms_bucket{le=\"+Inf\"} \(value.inf) \(t)\n"
+            count += "latency_ms_count \(value.inf) \(t)\n"
+            sum += "latency_ms_sum \(value.inf * 90) \(t)\n"
+        }
+        // A histogram's point (buckets, count, sum at one time) stays together.
+        var histogram = ""
+        let lines = [buckets[0], buckets[1], buckets[2], count, sum].map { $0.split(separator: "\n") }
+        for i in 0..<minutes { for series in lines { histogram += series[i] + "\n" } }
+        let text = "# TYPE claims counter\n" + ok + failed + "# TYPE latency_ms histogram\n" + histogram + "# EOF\n"
+        try text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
+
+        let url = try await TestDatabase.fresh("slo_status")
+        try """
+        database_url: "\(url.fullText)"
+        data_dir: \(folder)/data
+        services:
+          - id: crop-relief
+            name: Crop-Relief Online
+            time_zone: America/Chicago
+            targets: ["http://127.0.0.1:9/metrics"]
+            slos:
+              - id: availability
+                objective: 99.9
+                window: 30d
+                sli: {ratio: {good: 'claims_total{code!~"5.."}', total: claims_total}}
+              - id: median-latency
+                objective: 99.9
+                window: 30d
+                sli: {latency: {histogram: latency_ms, percentile: 50, below: 250}}
+
+        """.write(toFile: folder + "/hms-ops.yaml", atomically: true, encoding: .utf8)
+        let (imported, importOutput) = try await Subprocess.run([
+            "import", "openmetrics", folder + "/history.om", "--service", "crop-relief", "--config", folder + "/hms-ops.yaml",
+        ])
+        #expect(imported == 0, "\(importOutput)")
+
+        // As of the end: everything counted.
+        let (status, output) = try await Subprocess.run([
+            "slo", "status", "--service", "crop-relief", "--at", "\(end)", "--json", "--config", folder + "/hms-ops.yaml",
+        ])
+        #expect(status == 0, "\(output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]], "\(output)")
+        #expect(json.count == 2)
+        let availability = json[0], latency = json[1]
+        let total = Double(minutes - 1) * 100, errors = 2.0 * 90
+        #expect(availability["budgeting_method"] as? String == "Occurrences")
+        #expect(abs((availability["attainment"] as? Double ?? 0) - (total - errors) / total) < 1e-12)
+        let budget = try #require(availability["error_budget"] as? [String: Any])
+        #expect(budget["consumed"] as? Double == errors)
+        #expect(abs((budget["total"] as? Double ?? 0) - total * 0.001) < 1e-9)
+        #expect(latency["budgeting_method"] as? String == "Timeslices")
+        let latencyBudget = try #require(latency["error_budget"] as? [String: Any])
+        #expect(latencyBudget["unit"] as? String == "minutes" && latencyBudget["total"] as? Double == 43.2)
+        #expect(latencyBudget["consumed"] as? Double == 30)
+        #expect(latency["minutes_with_data"] as? Int == minutes - 1)
+        // The last day had no errors after its first 90 minutes: the last hour burns nothing.
+        let burns = try #require(availability["burn_rates"] as? [String: Any])
+        #expect(burns["1h"] as? Double == 0)
+        #expect(abs((burns["1d"] as? Double ?? 0) - (errors / (1440 * 100)) / 0.001) < 1e-9)
+
+        // As of 60 minutes into the bad day: 59 minutes of errors counted, the 1 h burn is 20 (2 %
+        // errors against a 0.1 % allowance), both page conditions' long windows are burning.
+        let at = (start + badFrom * 60 + 3600) * 1000
+        let (pastStatus, pastOutput) = try await Subprocess.run([
+            "slo", "status", "--service", "crop-relief", "--slo", "availability", "--at", "\(Double(at) / 1000)", "--json", "--config",
+            folder + "/hms-ops.yaml",
+        ])
+        #expect(pastStatus == 0, "\(pastOutput)")
+        let past = try #require((try JSONSerialization.jsonObject(with: Data(pastOutput.utf8)) as? [[String: Any]])?.first)
+        let pastBurns = try #require(past["burn_rates"] as? [String: Any])
+        #expect(abs((pastBurns["1h"] as? Double ?? 0) - 20) < 1e-9, "\(pastBurns)")
+        #expect(abs((pastBurns["5m"] as? Double ?? 0) - 20) < 1e-9)
+        let conditions = try #require(past["conditions"] as? [[String: Any]])
+        #expect(conditions.first?["firing"] as? Bool == true, "\(conditions)")
+        #expect((past["error_budget"] as? [String: Any])?["consumed"] as? Double == 120.0)
+    }
+}
