@@ -110,5 +110,14 @@ struct SLOStatusTests {
         let conditions = try #require(past["conditions"] as? [[String: Any]])
         #expect(conditions.first?["firing"] as? Bool == true, "\(conditions)")
         #expect((past["error_budget"] as? [String: Any])?["consumed"] as? Double == 120.0)
+
+        // A latency bound that is not a bucket bound is refused, with the bounds there are.
+        let config = try String(contentsOfFile: folder + "/hms-ops.yaml", encoding: .utf8).replacingOccurrences(of: "below: 250", with: "below: 240")
+        try config.write(toFile: folder + "/off-bound.yaml", atomically: true, encoding: .utf8)
+        let (refused, refusedOutput) = try await Subprocess.run([
+            "slo", "status", "--service", "crop-relief", "--slo", "median-latency", "--config", folder + "/off-bound.yaml",
+        ])
+        #expect(refused == 1, "\(refusedOutput)")
+        #expect(refusedOutput.contains("240 is not a bucket bound of latency_ms (its bounds: 100, 250, +Inf)"), "\(refusedOutput)")
     }
 }

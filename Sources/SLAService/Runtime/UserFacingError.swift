@@ -11,6 +11,9 @@ public enum UserFacingError {
         case let error as DemoServiceError: return error.description
         case let error as DatabaseUnavailable: return error.description
         case let error as ConfigErrors: return error.description
+        case let error as SLISelectors.Problem: return error.description
+        case let error as RollupQuery.Failure: return error.description
+        case let error as ImportError: return error.description
         case let error as PSQLError: return "the database failed: \(DatabaseErrorText.describe(error))"
         case let error as IOError where error.errnoCode == 98:
             return "the address to listen on is already in use; choose another port"

@@ -102,6 +102,22 @@ public struct SLIReader: Sendable {
         return (max(0, total - bad), total)
     }
 
+    /// A latency SLI is exact only when its bound is one of the histogram's bucket bounds; any
+    /// other bound is refused (interpolating inside a bucket would guess), naming the bounds there are.
+    public func checkBound(_ sli: SLIDefinition, _ selectors: SLISelectors) async throws {
+        guard case .latency(let histogram, _, let below) = sli, let good = selectors.good else { return }
+        if !(try await query.series(good)).isEmpty { return }
+        var all = selectors.total
+        all.matchers.removeAll { $0.label == "le" }
+        let bounds = Set(try await query.series(all).compactMap { $0.labels["le"] })
+        guard !bounds.isEmpty else { return }  // no data yet: nothing to judge
+        let sorted = bounds.sorted { (FamilyValidator.goNumber($0) ?? .infinity) < (FamilyValidator.goNumber($1) ?? .infinity) }
+        throw SLISelectors.Problem(
+            description: "\(SampleMapper.canonicalBound(String(below))) is not a bucket bound of \(histogram) (its bounds: "
+                + sorted.prefix(30).joined(separator: ", ")
+                + "); a latency SLI is exact only on a bound: use one of them, or add the bound to the histogram")
+    }
+
     /// One column summed per minute across the selected series.
     func perMinute(_ selector: Selector, _ span: TimeSpan, column: String) async throws -> [Int64: Double] {
         let ids = try await query.series(selector).map(\.id)

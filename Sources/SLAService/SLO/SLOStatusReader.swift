@@ -28,6 +28,7 @@ public struct SLOStatusReader: Sendable {
     /// rates read minutes (burn rates the last 3 days of them).
     public func status(_ slo: SLODefinition, of service: ServiceDefinition, at: Int64) async throws -> SLOStatus {
         let selectors = try SLISelectors(slo.sli, service: service.id)
+        try await reader.checkBound(slo.sli, selectors)
         let zone = TimeZone(identifier: service.timeZone) ?? TimeZone(identifier: "UTC")!
         let window = slo.window.span(at: at, timeZone: zone)
         let objective = slo.objectiveValue
