@@ -1,4 +1,6 @@
 import Foundation
+import PostgresNIO
+import Prometheus
 import Testing
 
 @testable import SLAService
@@ -6,11 +8,8 @@ import Testing
 /// `hms-ops slo status` over imported history, against numbers computed here from the samples.
 @Suite("SLO status from rollups")
 struct SLOStatusTests {
-    @Test func statusAsOfAPastTimeMatchesTheHistory() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-slo-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        // Three days, one sample a minute, ending at the last midnight (UTC).
+    /// Three days, one sample a minute, ending at the last midnight (UTC), of the demo's metrics.
+    static func history() -> (text: String, end: Int64, minutes: Int, start: Int64, badFrom: Int64) {
         let end = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
         let minutes = 3 * 1440
         let start = end - Int64(minutes) * 60
@@ -44,7 +43,17 @@ struct SLOStatusTests {
         let lines = [buckets[0], buckets[1], buckets[2], count, sum].map { $0.split(separator: "\n") }
         for i in 0..<minutes { for series in lines { histogram += series[i] + "\n" } }
         let text = "# TYPE claims counter\n" + ok + failed + "# TYPE latency_ms histogram\n" + histogram + "# EOF\n"
-        try text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
+        return (text, end, minutes, start, badFrom)
+
+    }
+
+    @Test func statusAsOfAPastTimeMatchesTheHistory() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-slo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let history = Self.history()
+        let (end, minutes, start, badFrom) = (history.end, history.minutes, history.start, history.badFrom)
+        try history.text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
 
         let url = try await TestDatabase.fresh("slo_status")
         try """
@@ -119,5 +128,65 @@ struct SLOStatusTests {
         ])
         #expect(refused == 1, "\(refusedOutput)")
         #expect(refusedOutput.contains("240 is not a bucket bound of latency_ms (its bounds: 100, 250, +Inf)"), "\(refusedOutput)")
+    }
+}
+
+/// The minute-by-minute evaluation the server runs: snapshot, `slo_status` rows, `/metrics` gauges.
+@Suite("SLO snapshot")
+struct SLOSnapshotTests {
+    @Test func evaluatesIntoTheSnapshotTheTableAndTheGaugesAndGoesStaleWithoutADatabase() async throws {
+        let history = SLOStatusTests.history()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-snap-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try history.text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
+        let service = DemoConfig.make(demoPort: 8000).services[0]
+        let url = try await TestDatabase.fresh("slo_snapshot")
+        let registry = PrometheusCollectorRegistry()
+        let store = SLOSnapshotStore()
+        try await TestDatabase.withClient(url) { client in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            var sink = BackfillSink(writer: RollupWriter(postgres: client, logger: TestDatabase.logger), retention: HMSConfig.Retention())
+            _ = try await OpenMetricsImport(path: folder + "/history.om", service: service.id).run(into: &sink)
+            let evaluator = SLOSnapshotService(
+                services: [service], postgres: client, store: store, metrics: PrometheusMetricsFactory(registry: registry),
+                logger: TestDatabase.logger)
+            let snapshot = try await evaluator.evaluateOnce(at: history.end * 1000)
+            #expect(snapshot.entries.count == 2 && !snapshot.stale)
+            let availability = try #require(snapshot.entry(service: "crop-relief", slo: "availability")?.status)
+            let total = Double(history.minutes - 1) * 100
+            #expect(abs((availability.attainment ?? 0) - (total - 180) / total) < 1e-12)
+            #expect(store.snapshot?.evaluatedAt == history.end * 1000)
+            // Stored, a row per SLO for that minute; evaluating the minute again replaces it.
+            try await evaluator.evaluateOnce(at: history.end * 1000)
+            let rows = try await client.query(
+                "SELECT slo, attainment, status->>'budgeting_method' FROM slo_status ORDER BY slo", logger: TestDatabase.logger)
+            var stored: [(String, Double?, String?)] = []
+            for try await row in rows.decode((String, Double?, String?).self) { stored.append(row) }
+            #expect(stored.map(\.0) == ["availability", "median-latency"])
+            #expect(stored.map(\.2) == ["Occurrences", "Timeslices"])
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        let metrics = String(decoding: buffer, as: UTF8.self)
+        #expect(metrics.contains(#"slo_error_budget_remaining_ratio{service="crop-relief",slo="availability"}"#), "\(metrics)")
+        #expect(metrics.contains(#"slo_burn_rate{service="crop-relief",slo="availability",window="1d"} 1.25"#), "\(metrics)")
+        #expect(metrics.contains(#"slo_attainment_ratio{service="crop-relief",slo="median-latency"}"#))
+
+        // The database away: the service's evaluation gives up, the last figures stay, marked stale.
+        let dead = PostgresClient(
+            configuration: .init(
+                host: "127.0.0.1", port: try #require(PortProbe.freePort()), username: "x", password: nil, database: "x", tls: .disable),
+            backgroundLogger: TestDatabase.logger)
+        let service2 = SLOSnapshotService(
+            services: [service], postgres: dead, store: store, metrics: PrometheusMetricsFactory(registry: registry), logger: TestDatabase.logger,
+            firstDelay: .zero, timeout: .seconds(2))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await dead.run() }
+            group.addTask { try await service2.run() }
+            defer { group.cancelAll() }
+            for _ in 0..<150 where store.snapshot?.stale != true { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(store.snapshot?.stale == true && store.snapshot?.evaluatedAt == history.end * 1000)
     }
 }

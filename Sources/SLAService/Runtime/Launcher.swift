@@ -94,6 +94,11 @@ public struct Launcher: Sendable {
             services.append(LoadGenerator(baseURL: "http://\(demo.host):\(demo.port)", logger: logger.with("component", "load")))
         }
         services.append(TargetChecker(config: config, metrics: factory, pipeline: pipeline, logger: logger.with("component", "collector")))
+        let snapshots = SLOSnapshotStore()
+        services.append(
+            SLOSnapshotService(
+                services: config.services, postgres: postgres, store: snapshots, metrics: factory, logger: logger.with("component", "slo"),
+                interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5))))
         let pushStore = PushStore()
         services.append(PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host

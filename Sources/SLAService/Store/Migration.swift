@@ -18,5 +18,6 @@ public struct Migration: Sendable {
         .m0003FoldPending,
         .m0004LeanMinuteRows,
         .m0005ImportProgress,
+        .m0006SLOStatus,
     ]
 }

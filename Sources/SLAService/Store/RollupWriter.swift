@@ -255,7 +255,16 @@ public final class RollupWriter: Sendable {
     }
 
     /// The newest stored value of every counter-like series, to seed baselines after a restart.
+    /// On a database the server has not migrated yet (its first start) nothing is stored: none.
     public func latestValues(since: Int64) async throws -> [(SeriesKey, Double, Int64)] {
+        do {
+            return try await storedLatestValues(since: since)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            return []
+        }
+    }
+
+    func storedLatestValues(since: Int64) async throws -> [(SeriesKey, Double, Int64)] {
         let rows = try await postgres.query(
             """
             SELECT DISTINCT ON (r.series_id) s.metric, s.labels::text, s.kind, r.last, (extract(epoch FROM r.last_at) * 1000)::int8

@@ -1,0 +1,150 @@
+import CoreMetrics
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The last evaluation of every SLO of every service: immutable, replaced whole each minute, so
+/// whoever reads it (the public API, `/metrics`) never waits on the database.
+public struct SLOSnapshot: Sendable {
+    public struct Entry: Sendable {
+        public var service: String
+        public var slo: SLODefinition
+        /// Nil when this SLO could not be evaluated (see `problem`).
+        public var status: SLOStatus?
+        public var problem: String?
+    }
+
+    /// When it was evaluated (milliseconds since the epoch).
+    public var evaluatedAt: Int64
+    public var entries: [Entry]
+    /// True when the latest evaluation failed (the database is away) and these are older figures.
+    public var stale = false
+
+    public func entry(service: String, slo: String) -> Entry? { entries.first { $0.service == service && $0.slo.id == slo } }
+}
+
+/// Holds the current snapshot; readers get it without waiting.
+public final class SLOSnapshotStore: Sendable {
+    private let current = Mutex<SLOSnapshot?>(nil)
+    public init() {}
+    public var snapshot: SLOSnapshot? { current.withLock { $0 } }
+    func replace(_ snapshot: SLOSnapshot) { current.withLock { $0 = snapshot } }
+    func markStale() { current.withLock { $0?.stale = true } }
+}
+
+/// Evaluates every SLO once a minute into the snapshot, keeps each result in `slo_status` (so
+/// history can be read back), and sets the `slo_*` gauges on `/metrics`.
+public struct SLOSnapshotService: Service {
+    let services: [ServiceDefinition]
+    let postgres: PostgresClient
+    let store: SLOSnapshotStore
+    let metrics: any MetricsFactory
+    let logger: Logger
+    let interval: Duration
+    /// Before the first evaluation: the server migrates the schema as it starts.
+    let firstDelay: Duration
+    /// One evaluation may take this long before the database counts as away.
+    let timeout: Duration
+
+    public init(
+        services: [ServiceDefinition], postgres: PostgresClient, store: SLOSnapshotStore, metrics: any MetricsFactory, logger: Logger,
+        interval: Duration = .seconds(60), firstDelay: Duration = .seconds(5), timeout: Duration = .seconds(30)
+    ) {
+        self.services = services
+        self.postgres = postgres
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+        self.interval = interval
+        self.firstDelay = firstDelay
+        self.timeout = timeout
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            try? await Task.sleep(for: firstDelay)
+            var failing = false
+            while !Task.isCancelled {
+                do {
+                    // The driver waits a long time for a server that is gone; the page must not.
+                    try await IngestPipeline.within(timeout) { try await evaluateOnce(at: WallClock.now()) }
+                    if failing { logger.info("SLOs evaluated again") }
+                    failing = false
+                } catch {
+                    store.markStale()
+                    if !failing {
+                        logger.warning(
+                            "SLO evaluation failed; the last figures are served as stale", metadata: ["error": "\(UserFacingError.describe(error))"])
+                    }
+                    failing = true
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Evaluates every SLO at `at`, replaces the snapshot, stores the results, sets the gauges.
+    /// Throws when the database cannot be read (an SLO that is wrong in itself is reported in
+    /// its entry instead).
+    @discardableResult
+    public func evaluateOnce(at: Int64) async throws -> SLOSnapshot {
+        let reader = SLOStatusReader(postgres: postgres, logger: logger)
+        var entries: [SLOSnapshot.Entry] = []
+        for service in services {
+            for slo in service.slos {
+                do {
+                    entries.append(.init(service: service.id, slo: slo, status: try await reader.status(slo, of: service, at: at)))
+                } catch let problem as SLISelectors.Problem {
+                    entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
+                }
+            }
+        }
+        let snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
+        store.replace(snapshot)
+        publish(snapshot)
+        try await persist(snapshot)
+        return snapshot
+    }
+
+    func publish(_ snapshot: SLOSnapshot) {
+        for entry in snapshot.entries {
+            guard let status = entry.status else { continue }
+            let dimensions = [("service", entry.service), ("slo", entry.slo.id)]
+            if let remaining = status.budgetRemaining, remaining.isFinite {
+                Gauge(label: "slo_error_budget_remaining_ratio", dimensions: dimensions, factory: metrics).record(remaining)
+            }
+            if let attainment = status.attainment {
+                Gauge(label: "slo_attainment_ratio", dimensions: dimensions, factory: metrics).record(attainment)
+            }
+            for (window, rate) in status.burnRates {
+                Gauge(label: "slo_burn_rate", dimensions: dimensions + [("window", window.description)], factory: metrics).record(rate)
+            }
+        }
+    }
+
+    /// One row per SLO and evaluation minute; evaluating a minute again replaces its row.
+    func persist(_ snapshot: SLOSnapshot) async throws {
+        var services: [String] = [], slos: [String] = [], attainments: [Double] = [], remainings: [Double] = [], payloads: [String] = []
+        for entry in snapshot.entries {
+            guard let status = entry.status else { continue }
+            services.append(entry.service)
+            slos.append(entry.slo.id)
+            attainments.append(status.attainment ?? .nan)
+            remainings.append(status.budgetRemaining.map { $0.isFinite ? $0 : -1e308 } ?? .nan)
+            let object = status.jsonObject(service: entry.service, slo: entry.slo)
+            payloads.append(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+        }
+        guard !services.isEmpty else { return }
+        let at = RangePlan.floor(snapshot.evaluatedAt, 60_000)
+        try await postgres.query(
+            """
+            INSERT INTO slo_status (service, slo, at, attainment, budget_remaining, status)
+            SELECT s, o, to_timestamp(\(at) / 1000.0), NULLIF(a, 'NaN'), NULLIF(r, 'NaN'), p::jsonb
+            FROM UNNEST(\(services)::text[], \(slos)::text[], \(attainments)::float8[], \(remainings)::float8[], \(payloads)::text[]) AS t(s, o, a, r, p)
+            ON CONFLICT (service, slo, at) DO UPDATE SET
+                attainment = EXCLUDED.attainment, budget_remaining = EXCLUDED.budget_remaining, status = EXCLUDED.status
+            """, logger: logger)
+    }
+}
