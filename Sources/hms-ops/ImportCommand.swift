@@ -20,7 +20,7 @@ struct ImportOptions: ParsableArguments {
     @Option(name: .long, help: "Set job=ID on every series that has no job label (as a scrape of that service would).")
     var service: String?
 
-    @Option(name: .long, help: "A hms-ops.yaml whose database_url, data_dir and retention to use.")
+    @Option(name: .long, help: "A hms-ops.yaml whose database_url, data_dir and retention to use, and whose SLOs' stored history to recompute.")
     var config: String?
 
     @Option(name: .long, help: "Data directory of the embedded database (default .hms-ops, or data_dir in the config).")
@@ -62,6 +62,10 @@ struct ImportOptions: ParsableArguments {
     static func describe(_ summary: ImportSummary, seconds: Double) -> String {
         var parts = ["imported \(summary.imported) of \(summary.samples) samples (\(summary.series) series) in \(String(format: "%.1f", seconds)) s"]
         parts.append("\(summary.rows) minute rows written (minutes already stored were kept); their hours and days folded")
+        if summary.sloHoursRecomputed > 0 {
+            parts.append(
+                "SLO history (slo_status) recomputed: \(summary.sloHoursRecomputed) evaluations at each hour's end since the oldest imported sample")
+        }
         if summary.tooOld > 0 { parts.append("\(summary.tooOld) samples skipped: older than the longest retention") }
         if summary.inFuture > 0 { parts.append("\(summary.inFuture) samples skipped: more than 5 minutes in the future") }
         if summary.outOfOrder > 0 { parts.append("\(summary.outOfOrder) samples skipped: not newer than their series' previous sample") }

@@ -79,6 +79,16 @@ struct SLOStatusTests {
             "import", "openmetrics", folder + "/history.om", "--service", "crop-relief", "--config", folder + "/hms-ops.yaml",
         ])
         #expect(imported == 0, "\(importOutput)")
+        // The stored SLO history was recomputed at every hour's end from the first imported hour on.
+        #expect(importOutput.contains("SLO history (slo_status) recomputed: "), "\(importOutput)")
+        let storedAtEnd = try await TestDatabase.withClient(url) { client in
+            let rows = try await client.query(
+                "SELECT attainment FROM slo_status WHERE slo = 'availability' AND at = to_timestamp(\(end))", logger: TestDatabase.logger)
+            var found: Double?
+            for try await value in rows.decode(Double?.self) { found = value }
+            return found
+        }
+        #expect(storedAtEnd != nil)
 
         // As of the end: everything counted.
         let (status, output) = try await Subprocess.run([

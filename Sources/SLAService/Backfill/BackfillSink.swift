@@ -16,6 +16,11 @@ public struct ImportSummary: Sendable, Equatable {
     public var rows = 0
     /// Distinct series.
     public var series = 0
+    /// The oldest and newest imported sample (milliseconds); nil when none was imported.
+    public var oldest: Int64?
+    public var newest: Int64?
+    /// SLO evaluations stored again for the hours the import changed (`slo_status`).
+    public var sloHoursRecomputed = 0
 
     public init() {}
 }
@@ -53,6 +58,8 @@ public struct BackfillSink {
             summary.inFuture += 1
         } else {
             accumulator.observe(series, value: value, at: ms)
+            summary.oldest = min(summary.oldest ?? ms, ms)
+            summary.newest = max(summary.newest ?? ms, ms)
         }
         if accumulator.readyCount >= batchRows { try await write(accumulator.takeReady()) }
     }
@@ -87,7 +94,9 @@ extension OpenMetricsImport {
         try checkReadable()
         return try await DatabaseSession.withClient(config, logger: logger) { postgres in
             var sink = BackfillSink(writer: RollupWriter(postgres: postgres, logger: logger), retention: config.retention)
-            return try await run(into: &sink, progress: progress)
+            var summary = try await run(into: &sink, progress: progress)
+            summary.sloHoursRecomputed = try await SLOHistory.recompute(config.services, postgres: postgres, after: summary, logger: logger)
+            return summary
         }
     }
 }
@@ -97,7 +106,9 @@ extension PrometheusImport {
     public func run(config: HMSConfig, logger: Logger, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> ImportSummary {
         try await DatabaseSession.withClient(config, logger: logger) { postgres in
             var sink = BackfillSink(writer: RollupWriter(postgres: postgres, logger: logger), retention: config.retention)
-            return try await run(into: &sink, postgres: postgres, logger: logger, progress: progress)
+            var summary = try await run(into: &sink, postgres: postgres, logger: logger, progress: progress)
+            summary.sloHoursRecomputed = try await SLOHistory.recompute(config.services, postgres: postgres, after: summary, logger: logger)
+            return summary
         }
     }
 }

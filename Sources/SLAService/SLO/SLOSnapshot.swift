@@ -75,8 +75,8 @@ public struct SLOSnapshotService: Service {
                 } catch {
                     store.markStale()
                     if !failing {
-                        logger.warning(
-                            "SLO evaluation failed; the last figures are served as stale", metadata: ["error": "\(UserFacingError.describe(error))"])
+                        let reason = error is CancellationError ? "the database did not answer within \(timeout)" : UserFacingError.describe(error)
+                        logger.warning("SLO evaluation failed; the last figures are served as stale", metadata: ["error": "\(reason)"])
                     }
                     failing = true
                 }
@@ -90,6 +90,15 @@ public struct SLOSnapshotService: Service {
     /// its entry instead).
     @discardableResult
     public func evaluateOnce(at: Int64) async throws -> SLOSnapshot {
+        let snapshot = try await evaluate(at: at)
+        store.replace(snapshot)
+        publish(snapshot)
+        try await persist(snapshot)
+        return snapshot
+    }
+
+    /// Every SLO at `at`, nothing stored or published.
+    func evaluate(at: Int64) async throws -> SLOSnapshot {
         let reader = SLOStatusReader(postgres: postgres, logger: logger)
         var entries: [SLOSnapshot.Entry] = []
         for service in services {
@@ -101,11 +110,7 @@ public struct SLOSnapshotService: Service {
                 }
             }
         }
-        let snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
-        store.replace(snapshot)
-        publish(snapshot)
-        try await persist(snapshot)
-        return snapshot
+        return SLOSnapshot(evaluatedAt: at, entries: entries)
     }
 
     func publish(_ snapshot: SLOSnapshot) {
