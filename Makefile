@@ -57,10 +57,11 @@ format:
 test: build-tests lint test-tools
 	timeout --kill-after=30 1500 swift test --skip-build
 
-## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client.
+## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client; jsonschema validates API answers.
 test-tools:
 	$(call apt_install,$(TEST_APT_PACKAGES))
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jsonschema==4.26.0
 
 bench: build
 	@for script in benchmarks/*.sh benchmarks/*/run.sh benchmarks/*/e2e.sh; do echo "== $$script"; bash "$$script" || exit 1; done

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import PostgresNIO
 import Prometheus
 import Testing
@@ -198,5 +200,107 @@ struct SLOSnapshotTests {
             for _ in 0..<150 where store.snapshot?.stale != true { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(store.snapshot?.stale == true && store.snapshot?.evaluatedAt == history.end * 1000)
+    }
+}
+
+/// The public read-only API, answered from a snapshot of imported history.
+@Suite("Public API")
+struct PublicAPITests {
+    /// Validates `body` against the served schema `name` with Python's `jsonschema` (PyPI).
+    static func validate(_ body: Data, schema: String) async throws -> String? {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-schema-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try body.write(to: URL(fileURLWithPath: folder + "/body.json"))
+        try schema.write(toFile: folder + "/schema.json", atomically: true, encoding: .utf8)
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); body = json.load(open(sys.argv[2]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            errors = [e.message for e in jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(body)]
+            print("\\n".join(errors)); sys.exit(1 if errors else 0)
+            """
+        let python = try #require(Subprocess.which("python3"))
+        let check = try Subprocess(["-c", script, folder + "/schema.json", folder + "/body.json"], executable: python)
+        return try await check.waitForExit() == 0 ? nil : check.text
+    }
+
+    static func expectValid(_ body: Data, _ schema: String) async throws {
+        let problems = try await validate(body, schema: schema)
+        #expect(problems == nil, "\(problems ?? "") in \(String(decoding: body, as: UTF8.self))")
+    }
+
+    @Test func answersAreCacheableOpenAndValidAgainstTheirSchemas() async throws {
+        let history = SLOStatusTests.history()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-public-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try history.text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
+        var settings = DemoConfig.make(demoPort: 8000)
+        settings.services.append(ServiceDefinition(id: "internal-batch", name: "Nightly batch", isPublic: false, slos: settings.services[0].slos))
+        let config = settings
+        let store = SLOSnapshotStore()
+        let url = try await TestDatabase.fresh("public_api")
+        try await TestDatabase.withClient(url) { client in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            var sink = BackfillSink(writer: RollupWriter(postgres: client, logger: TestDatabase.logger), retention: HMSConfig.Retention())
+            _ = try await OpenMetricsImport(path: folder + "/history.om", service: "crop-relief").run(into: &sink)
+            try await SLOSnapshotService(
+                services: config.services, postgres: client, store: store, metrics: PrometheusMetricsFactory(registry: .init()),
+                logger: TestDatabase.logger
+            ).evaluateOnce(at: history.end * 1000)
+        }
+        let app = buildApplication(config, dependencies: .init(snapshots: store), logger: TestDatabase.logger)
+        try await app.test(.router) { http in
+            var etag = ""
+            try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=24h", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.accessControlAllowOrigin] == "*" && response.headers[.vary] == "Accept")
+                #expect(response.headers[.cacheControl] == "public, max-age=15")
+                etag = response.headers[.eTag] ?? ""
+                let body = Data(buffer: response.body)
+                try await Self.expectValid(body, PublicSchemas.sla)
+                let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+                // The last day: 1440 minutes of 100 requests, 180 failed: 99.875 % shows as 99.87.
+                #expect(json["uptime_percent"] as? Double == 99.87, "\(json)")
+                #expect(json["status"] as? String == "operational")
+                let latency = try #require(json["latency_ms"] as? [String: Any])
+                #expect((latency["p50"] as? Double ?? 0) > 0 && (latency["p50"] as? Double ?? 0) <= 100)
+                let period = try #require(json["period"] as? [String: Any])
+                #expect(period["start"] as? String == SLOStatus.rfc3339((history.end - 86_400) * 1000))
+                #expect((period["end_local"] as? String)?.hasSuffix("-06:00") == true, "\(period)")
+            }
+            #expect(etag.hasPrefix("\"") && etag.count > 10)
+            let cached = try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=24h", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(cached.status == .notModified)
+            try await http.execute(uri: "/public/v1/services", method: .get) { response in
+                #expect(response.status == .ok)
+                try await Self.expectValid(Data(buffer: response.body), PublicSchemas.services)
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                #expect((json["services"] as? [[String: Any]])?.map { $0["id"] as? String } == ["crop-relief"])
+            }
+            // A hidden service and an unknown one answer alike.
+            var bodies: [Data] = []
+            for id in ["internal-batch", "no-such-service"] {
+                try await http.execute(uri: "/public/v1/services/\(id)/sla", method: .get) { response in
+                    #expect(response.status == .notFound)
+                    bodies.append(Data(buffer: response.body))
+                }
+            }
+            #expect(bodies.count == 2 && bodies[0] == bodies[1])
+            try await Self.expectValid(bodies[0], PublicSchemas.error)
+            try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=1y", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("24h, 7d, 30d, 90d, YYYY-MM"))
+            }
+            // Months: the current one and the twelve before it.
+            let month = PeriodSummary.monthName(history.end * 1000 - 1, TimeZone(identifier: "America/Chicago")!)
+            let monthly = try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=\(month)", method: .get)
+            #expect(monthly.status == .ok)
+            try await Self.expectValid(Data(buffer: monthly.body), PublicSchemas.sla)
+            let old = try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=1999-01", method: .get)
+            #expect(old.status == .notFound)
+        }
+        #expect(PublicRoutes.floorPercent(0.998996) == 99.89 && PublicRoutes.floorPercent(0.9999) == 99.99 && PublicRoutes.floorPercent(1) == 100)
     }
 }

@@ -14,6 +14,8 @@ public struct AppDependencies: Sendable {
     public var pushStore: PushStore?
     /// Where remote-write samples go; nil leaves `/api/v1/write` out.
     public var pipeline: IngestPipeline?
+    /// The SLO snapshot the public API answers from (empty until the first evaluation).
+    public var snapshots: SLOSnapshotStore
     /// Where the server's own metrics live; `/metrics` emits it.
     public var registry: PrometheusCollectorRegistry
     /// Long-running parts started with the server (database client, collector, demo), in dependency order.
@@ -23,13 +25,14 @@ public struct AppDependencies: Sendable {
 
     public init(
         postgres: PostgresClient? = nil, health: DatabaseHealth? = nil, pushStore: PushStore? = nil, pipeline: IngestPipeline? = nil,
-        registry: PrometheusCollectorRegistry = .init(),
+        snapshots: SLOSnapshotStore = .init(), registry: PrometheusCollectorRegistry = .init(),
         services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.postgres = postgres
         self.health = health
         self.pushStore = pushStore
         self.pipeline = pipeline
+        self.snapshots = snapshots
         self.registry = registry
         self.services = services
         self.onServerRunning = onServerRunning
@@ -40,7 +43,8 @@ public struct AppDependencies: Sendable {
 public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
     let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
     let router = buildRouter(
-        config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore, pipeline: dependencies.pipeline)
+        config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore, pipeline: dependencies.pipeline,
+        snapshots: dependencies.snapshots)
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
@@ -60,7 +64,7 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
 /// The routes, on their own so each piece they read is explicit.
 func buildRouter(
     _ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth, pushStore: PushStore?,
-    pipeline: IngestPipeline? = nil
+    pipeline: IngestPipeline? = nil, snapshots: SLOSnapshotStore = .init()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -69,6 +73,7 @@ func buildRouter(
     HealthRoutes(health: health).register(on: router)
     MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
+    PublicRoutes(services: config.services, store: snapshots).register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
     if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }
     return router

@@ -103,7 +103,9 @@ public struct Launcher: Sendable {
         services.append(PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
         let announce = self.announce
-        let dependencies = AppDependencies(postgres: postgres, pushStore: pushStore, pipeline: pipeline, registry: registry, services: services) {
+        let dependencies = AppDependencies(
+            postgres: postgres, pushStore: pushStore, pipeline: pipeline, snapshots: snapshots, registry: registry, services: services
+        ) {
             port in
             announce("http://\(host):\(port)")
         }

@@ -17,7 +17,8 @@ public enum SLOHistory {
         guard let oldest = summary.oldest, services.contains(where: { !$0.slos.isEmpty }) else { return 0 }
         try await postgres.query("DELETE FROM slo_status WHERE at >= to_timestamp(\(oldest) / 1000.0)", logger: logger)
         let evaluator = SLOSnapshotService(
-            services: services, postgres: postgres, store: SLOSnapshotStore(), metrics: NOOPMetricsHandler.instance, logger: logger)
+            services: services, postgres: postgres, store: SLOSnapshotStore(), metrics: NOOPMetricsHandler.instance, logger: logger,
+            summarizePeriods: false)
         let hour: Int64 = 3_600_000, day: Int64 = 86_400_000
         let lastDay = now - day
         var points = Array(stride(from: RangePlan.floor(oldest, day) + day, through: lastDay, by: Int(day)))

@@ -19,6 +19,8 @@ public struct SLOSnapshot: Sendable {
     /// When it was evaluated (milliseconds since the epoch).
     public var evaluatedAt: Int64
     public var entries: [Entry]
+    /// Public services' summaries by service id and period name (`24h` … `90d`, `2026-10`).
+    public var periods: [String: [String: PeriodSummary]] = [:]
     /// True when the latest evaluation failed (the database is away) and these are older figures.
     public var stale = false
 
@@ -28,6 +30,8 @@ public struct SLOSnapshot: Sendable {
 /// Holds the current snapshot; readers get it without waiting.
 public final class SLOSnapshotStore: Sendable {
     private let current = Mutex<SLOSnapshot?>(nil)
+    /// Closed months' summaries, and when they were read.
+    let months = Mutex<(at: Int64?, summaries: [String: [String: PeriodSummary]])>((nil, [:]))
     public init() {}
     public var snapshot: SLOSnapshot? { current.withLock { $0 } }
     func replace(_ snapshot: SLOSnapshot) { current.withLock { $0 = snapshot } }
@@ -47,11 +51,14 @@ public struct SLOSnapshotService: Service {
     let firstDelay: Duration
     /// One evaluation may take this long before the database counts as away.
     let timeout: Duration
+    /// Whether to read the public periods' summaries too (the server does; history does not).
+    let summarizePeriods: Bool
 
     public init(
         services: [ServiceDefinition], postgres: PostgresClient, store: SLOSnapshotStore, metrics: any MetricsFactory, logger: Logger,
-        interval: Duration = .seconds(60), firstDelay: Duration = .seconds(5), timeout: Duration = .seconds(30)
+        interval: Duration = .seconds(60), firstDelay: Duration = .seconds(5), timeout: Duration = .seconds(30), summarizePeriods: Bool = true
     ) {
+        self.summarizePeriods = summarizePeriods
         self.services = services
         self.postgres = postgres
         self.store = store
@@ -110,7 +117,46 @@ public struct SLOSnapshotService: Service {
                 }
             }
         }
-        return SLOSnapshot(evaluatedAt: at, entries: entries)
+        var snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
+        if summarizePeriods { snapshot.periods = try await periods(at: at) }
+        return snapshot
+    }
+
+    /// The public periods of every public service at `at`: the rolling ones and the current
+    /// month each time; the twelve months before it once an hour (they change only by imports).
+    func periods(at: Int64) async throws -> [String: [String: PeriodSummary]] {
+        var out: [String: [String: PeriodSummary]] = [:]
+        let now = RangePlan.floor(at, 60_000)
+        let refreshMonths: Bool = store.months.withLock { cache in
+            guard let read = cache.at else { return true }
+            return now - read >= 3_600_000 || now < read
+        }
+        var closed: [String: [String: PeriodSummary]] = refreshMonths ? [:] : store.months.withLock { $0.summaries }
+        for service in services where service.isPublic {
+            let zone = TimeZone(identifier: service.timeZone) ?? TimeZone(identifier: "UTC")!
+            var summaries: [String: PeriodSummary] = [:]
+            for (name, length) in PeriodSummary.rolling {
+                summaries[name] = try await PeriodSummary.read(
+                    service, name: name, span: TimeSpan(start: now - length.milliseconds, end: now), postgres: postgres, logger: logger)
+            }
+            let month = SLOWindow.calendar(.month).span(at: now, timeZone: zone)
+            let current = PeriodSummary.monthName(month.start, zone)
+            summaries[current] = try await PeriodSummary.read(
+                service, name: current, span: TimeSpan(start: month.start, end: now), postgres: postgres, logger: logger)
+            if refreshMonths {
+                var start = month.start
+                for _ in 0..<12 {
+                    let previous = SLOWindow.calendar(.month).span(at: start - 1, timeZone: zone)
+                    let name = PeriodSummary.monthName(previous.start, zone)
+                    closed[service.id, default: [:]][name] = try await PeriodSummary.read(
+                        service, name: name, span: previous, postgres: postgres, logger: logger)
+                    start = previous.start
+                }
+            }
+            out[service.id] = summaries.merging(closed[service.id] ?? [:]) { live, _ in live }
+        }
+        if refreshMonths { store.months.withLock { $0 = (now, closed) } }
+        return out
     }
 
     func publish(_ snapshot: SLOSnapshot) {

@@ -1,0 +1,163 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// The public, read-only API: no login, open to every origin, cacheable, answered from the SLO
+/// snapshot alone (never the database). `GET /public/v1/services` and
+/// `GET /public/v1/services/{id}/sla?period=24h|7d|30d|90d|YYYY-MM`, JSON; schemas at
+/// `/public/v1/schema/`. A service marked `public: false` answers exactly as an unknown one.
+struct PublicRoutes: Sendable {
+    let services: [ServiceDefinition]
+    let store: SLOSnapshotStore
+    let now: @Sendable () -> Int64
+
+    init(services: [ServiceDefinition], store: SLOSnapshotStore, now: @escaping @Sendable () -> Int64 = { WallClock.now() }) {
+        self.services = services.filter(\.isPublic)
+        self.store = store
+        self.now = now
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("public/v1/services") { request, _ in self.respond(request, self.list()) }
+        router.get("public/v1/services/:id/sla") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let service = services.first(where: { $0.id == id }) else {
+                return respond(request, .failure(APIError(.notFound, "no public service with that id")))
+            }
+            return respond(request, sla(service, period: request.uri.queryParameters.get("period") ?? "30d"))
+        }
+        router.get("public/v1/schema/:name") { request, context in
+            guard let schema = PublicSchemas.all[context.parameters.get("name") ?? ""] else {
+                return respond(
+                    request,
+                    .failure(APIError(.notFound, "no schema by that name; there are \(PublicSchemas.all.keys.sorted().joined(separator: ", "))")))
+            }
+            return respond(request, .success(Data(schema.utf8)), contentType: "application/schema+json")
+        }
+    }
+
+    /// The body, with the headers every public answer carries; 304 when the client has it.
+    func respond(_ request: Request, _ body: Result<Data, APIError>, contentType: String = "application/json") -> Response {
+        var headers: HTTPFields = [
+            .accessControlAllowOrigin: "*", .vary: "Accept", .cacheControl: "public, max-age=15", .contentType: contentType,
+        ]
+        let data: Data
+        let status: HTTPResponse.Status
+        switch body {
+        case .success(let ok):
+            data = ok
+            status = .ok
+        case .failure(let error):
+            data =
+                (try? JSONSerialization.data(
+                    withJSONObject: ["error": ["status": Int(error.status.code), "message": error.message]], options: [.sortedKeys])) ?? Data()
+            status = error.status
+            headers[.contentType] = "application/json"
+        }
+        let tag = "\"" + SHA256.hash(data: data).prefix(16).map { String($0, radix: 16).leftPad(2) }.joined() + "\""
+        headers[.eTag] = tag
+        if status == .ok, let asked = request.headers[.ifNoneMatch],
+            asked.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == tag
+                    || $0.trimmingCharacters(in: .whitespaces) == "*"
+            })
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func list() -> Result<Data, APIError> {
+        let snapshot = store.snapshot
+        var out = header(snapshot)
+        out["services"] = services.map { service in
+            [
+                "id": service.id, "name": service.name, "agency": service.agency as Any? ?? NSNull(), "time_zone": service.timeZone,
+                "status": Self.status(of: service, in: snapshot).rawValue, "sla": "/public/v1/services/\(service.id)/sla",
+            ] as [String: Any]
+        }
+        return encode(out)
+    }
+
+    func sla(_ service: ServiceDefinition, period: String) -> Result<Data, APIError> {
+        let allowed = PeriodSummary.rolling.map(\.0) + ["YYYY-MM"]
+        let isMonth = SLOWindow.month(period, timeZone: TimeZone(identifier: "UTC")!) != nil
+        guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || isMonth else {
+            return .failure(APIError(.badRequest, "period must be one of \(allowed.joined(separator: ", ")) (a month such as 2026-10)"))
+        }
+        let snapshot = store.snapshot
+        let summary = snapshot?.periods[service.id]?[period]
+        if isMonth, snapshot != nil, summary == nil {
+            let known = (snapshot?.periods[service.id] ?? [:]).keys.filter { $0.contains("-") }.sorted()
+            return .failure(APIError(.notFound, "no figures for \(period); months available: \(known.joined(separator: ", "))"))
+        }
+        let zone = TimeZone(identifier: service.timeZone) ?? TimeZone(identifier: "UTC")!
+        var out = header(snapshot)
+        out["service"] = ["id": service.id, "name": service.name, "agency": service.agency as Any? ?? NSNull()]
+        if let summary {
+            out["period"] = [
+                "name": period, "start": SLOStatus.rfc3339(summary.span.start), "end": SLOStatus.rfc3339(summary.span.end),
+                "start_local": Self.local(summary.span.start, zone), "end_local": Self.local(summary.span.end, zone), "time_zone": service.timeZone,
+            ]
+        } else {
+            out["period"] = ["name": period, "time_zone": service.timeZone]
+        }
+        out["status"] = Self.status(of: service, in: snapshot).rawValue
+        out["uptime_percent"] = summary?.uptime.map { Self.floorPercent($0) as Any } ?? NSNull()
+        out["latency_ms"] = ["p50": summary?.p50.map { $0 as Any } ?? NSNull(), "p95": summary?.p95.map { $0 as Any } ?? NSNull()]
+        out["slos"] = service.slos.map { slo -> [String: Any] in
+            let status = snapshot?.entry(service: service.id, slo: slo.id)?.status
+            return [
+                "id": slo.id, "objective_percent": NSDecimalNumber(decimal: slo.objective).stringValue,
+                "attainment_percent": status?.attainment.map { Self.floorPercent($0) as Any } ?? NSNull(),
+                "error_budget_remaining_ratio": status?.budgetRemaining.map { $0.isFinite ? $0 as Any : -1 as Any } ?? NSNull(),
+                "burn_rate_1h": status?.burnRates[.h1].map { $0 as Any } ?? NSNull(),
+                "window": status.map { ["start": SLOStatus.rfc3339($0.window.start), "end": SLOStatus.rfc3339($0.window.end)] as Any } ?? NSNull(),
+            ]
+        }
+        return encode(out)
+    }
+
+    /// What every answer says of the snapshot behind it: when it was made, and, when it is
+    /// stale (the database is away), how old it is. A fresh answer stays the same bytes until the
+    /// next evaluation, so its ETag does.
+    func header(_ snapshot: SLOSnapshot?) -> [String: Any] {
+        guard let snapshot else { return ["generated_at": NSNull(), "stale": true, "age_seconds": NSNull()] }
+        return [
+            "generated_at": SLOStatus.rfc3339(snapshot.evaluatedAt), "stale": snapshot.stale,
+            "age_seconds": snapshot.stale ? max(0, (now() - snapshot.evaluatedAt) / 1000) as Any : NSNull(),
+        ]
+    }
+
+    func encode(_ object: [String: Any]) -> Result<Data, APIError> {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return .failure(APIError(.internalServerError, "the answer could not be written"))
+        }
+        return .success(data)
+    }
+
+    enum Status: String { case operational, degraded, breaching, unknown }
+
+    /// `breaching` when an SLO has spent more than its budget; `degraded` when an alert condition
+    /// fires; `unknown` without figures (none yet, none with data, or stale for over 5 minutes).
+    static func status(of service: ServiceDefinition, in snapshot: SLOSnapshot?) -> Status {
+        guard let snapshot else { return .unknown }
+        let statuses = snapshot.entries.filter { $0.service == service.id }.compactMap(\.status).filter { $0.attainment != nil }
+        if statuses.isEmpty || (snapshot.stale && WallClock.now() - snapshot.evaluatedAt > 300_000) { return .unknown }
+        if statuses.contains(where: { ($0.budgetRemaining ?? 1) < 0 }) { return .breaching }
+        if statuses.contains(where: { $0.conditions.contains(where: \.firing) }) { return .degraded }
+        return .operational
+    }
+
+    /// A share as a percentage with two decimals, floored: 0.998996 is 99.89, never 99.9.
+    static func floorPercent(_ share: Double) -> Double {
+        (min(1, max(0, share)) * 10_000 + 1e-9).rounded(.down) / 100
+    }
+
+    static func local(_ ms: Int64, _ zone: TimeZone) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = zone
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+}
