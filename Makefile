@@ -12,8 +12,8 @@ ARGS ?=
 
 .PHONY: up test test-tools deps build build-tests lint format bench clean
 
-# What only the tests need: a real Prometheus (and promtool) to compare against.
-TEST_APT_PACKAGES := prometheus
+# What only the tests need: a real Prometheus (and promtool) to compare against, xmllint for the XSDs.
+TEST_APT_PACKAGES := prometheus libxml2-utils
 
 # Installs the Debian packages named in $(1) that are missing (nothing when all are there).
 define apt_install

@@ -230,6 +230,18 @@ struct PublicAPITests {
         #expect(problems == nil, "\(problems ?? "") in \(String(decoding: body, as: UTF8.self))")
     }
 
+    /// Validates an XML answer against an XSD with xmllint (Debian's libxml2-utils).
+    static func expectValidXML(_ body: Data, _ xsd: String) async throws {
+        let xmllint = try #require(Subprocess.which("xmllint"), "xmllint is not installed: run `make test-tools`")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-xsd-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try body.write(to: URL(fileURLWithPath: folder + "/body.xml"))
+        try xsd.write(toFile: folder + "/schema.xsd", atomically: true, encoding: .utf8)
+        let check = try Subprocess(["--noout", "--schema", folder + "/schema.xsd", folder + "/body.xml"], executable: xmllint)
+        #expect(try await check.waitForExit() == 0, "\(check.text) in \(String(decoding: body, as: UTF8.self))")
+    }
+
     @Test func answersAreCacheableOpenAndValidAgainstTheirSchemas() async throws {
         let history = SLOStatusTests.history()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-public-\(UUID().uuidString)").path
@@ -300,6 +312,25 @@ struct PublicAPITests {
             try await Self.expectValid(Data(buffer: monthly.body), PublicSchemas.sla)
             let old = try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=1999-01", method: .get)
             #expect(old.status == .notFound)
+
+            // The same answers as XML, by suffix or by Accept, valid against their XSDs.
+            let xml = try await http.execute(uri: "/public/v1/services/crop-relief/sla.xml?period=24h", method: .get)
+            #expect(xml.status == .ok && xml.headers[.contentType] == "application/xml; charset=utf-8")
+            #expect(String(buffer: xml.body).contains("<uptime_percent>99.87</uptime_percent>"))
+            try await Self.expectValidXML(Data(buffer: xml.body), PublicSchemas.slaXSD)
+            let accepted = try await http.execute(
+                uri: "/public/v1/services/crop-relief/sla?period=7d", method: .get, headers: [.accept: "application/xml"])
+            #expect(accepted.headers[.contentType] == "application/xml; charset=utf-8")
+            try await Self.expectValidXML(Data(buffer: accepted.body), PublicSchemas.slaXSD)
+            let list = try await http.execute(uri: "/public/v1/services.xml", method: .get)
+            try await Self.expectValidXML(Data(buffer: list.body), PublicSchemas.servicesXSD)
+            let missing = try await http.execute(uri: "/public/v1/services/internal-batch/sla.xml", method: .get)
+            #expect(missing.status == .notFound)
+            try await Self.expectValidXML(Data(buffer: missing.body), PublicSchemas.errorXSD)
+            for name in ["sla.json", "services.json", "error.json", "sla.xsd", "services.xsd", "error.xsd"] {
+                let schema = try await http.execute(uri: "/public/v1/schema/\(name)", method: .get)
+                #expect(schema.status == .ok && String(buffer: schema.body) == PublicSchemas.all[name])
+            }
         }
         #expect(PublicRoutes.floorPercent(0.998996) == 99.89 && PublicRoutes.floorPercent(0.9999) == 99.99 && PublicRoutes.floorPercent(1) == 100)
     }

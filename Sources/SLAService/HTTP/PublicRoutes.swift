@@ -18,41 +18,60 @@ struct PublicRoutes: Sendable {
     }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("public/v1/services") { request, _ in self.respond(request, self.list()) }
-        router.get("public/v1/services/:id/sla") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            guard let service = services.first(where: { $0.id == id }) else {
-                return respond(request, .failure(APIError(.notFound, "no public service with that id")))
+        for suffix in ["", ".xml"] {
+            router.get("public/v1/services\(suffix)") { request, _ in
+                self.respond(request, self.list(), root: "services", xml: Self.wantsXML(request, suffix))
             }
-            return respond(request, sla(service, period: request.uri.queryParameters.get("period") ?? "30d"))
+            router.get("public/v1/services/:id/sla\(suffix)") { request, context in
+                let xml = Self.wantsXML(request, suffix)
+                let id = context.parameters.get("id") ?? ""
+                guard let service = services.first(where: { $0.id == id }) else {
+                    return respond(request, .failure(APIError(.notFound, "no public service with that id")), root: "sla", xml: xml)
+                }
+                return respond(request, sla(service, period: request.uri.queryParameters.get("period") ?? "30d"), root: "sla", xml: xml)
+            }
         }
         router.get("public/v1/schema/:name") { request, context in
-            guard let schema = PublicSchemas.all[context.parameters.get("name") ?? ""] else {
-                return respond(
-                    request,
-                    .failure(APIError(.notFound, "no schema by that name; there are \(PublicSchemas.all.keys.sorted().joined(separator: ", "))")))
+            let name = context.parameters.get("name") ?? ""
+            guard let schema = PublicSchemas.all[name] else {
+                let names = PublicSchemas.all.keys.sorted().joined(separator: ", ")
+                return respond(request, .failure(APIError(.notFound, "no schema by that name; there are \(names)")), root: "error", xml: false)
             }
-            return respond(request, .success(Data(schema.utf8)), contentType: "application/schema+json")
+            return respond(
+                request, .success(schema), root: "", xml: false, raw: name.hasSuffix(".xsd") ? "application/xml" : "application/schema+json")
         }
     }
 
-    /// The body, with the headers every public answer carries; 304 when the client has it.
-    func respond(_ request: Request, _ body: Result<Data, APIError>, contentType: String = "application/json") -> Response {
+    /// XML when the path ends in `.xml` or the client asks for it (and not for JSON first).
+    static func wantsXML(_ request: Request, _ suffix: String) -> Bool {
+        if suffix == ".xml" { return true }
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        guard let xml = accept.range(of: "application/xml") ?? accept.range(of: "text/xml") else { return false }
+        return accept.range(of: "application/json").map { xml.lowerBound < $0.lowerBound } ?? true
+    }
+
+    /// The answer, as JSON or XML (or `raw` text of that content type), with the headers every
+    /// public answer carries; 304 when the client has it already.
+    func respond(_ request: Request, _ body: Result<Any, APIError>, root: String, xml: Bool, raw: String? = nil) -> Response {
         var headers: HTTPFields = [
-            .accessControlAllowOrigin: "*", .vary: "Accept", .cacheControl: "public, max-age=15", .contentType: contentType,
+            .accessControlAllowOrigin: "*", .vary: "Accept", .cacheControl: "public, max-age=15",
+            .contentType: raw ?? (xml ? "application/xml; charset=utf-8" : "application/json"),
         ]
         let data: Data
         let status: HTTPResponse.Status
         switch body {
         case .success(let ok):
-            data = ok
             status = .ok
+            if raw != nil, let text = ok as? String {
+                data = Data(text.utf8)
+            } else {
+                data = Self.encode(ok, root: root, xml: xml)
+            }
         case .failure(let error):
-            data =
-                (try? JSONSerialization.data(
-                    withJSONObject: ["error": ["status": Int(error.status.code), "message": error.message]], options: [.sortedKeys])) ?? Data()
             status = error.status
-            headers[.contentType] = "application/json"
+            let detail: [String: Any] = ["status": Int(error.status.code), "message": error.message]
+            data = xml ? Self.encode(detail, root: "error", xml: true) : Self.encode(["error": detail], root: "error", xml: false)
+            headers[.contentType] = xml ? "application/xml; charset=utf-8" : "application/json"
         }
         let tag = "\"" + SHA256.hash(data: data).prefix(16).map { String($0, radix: 16).leftPad(2) }.joined() + "\""
         headers[.eTag] = tag
@@ -67,7 +86,7 @@ struct PublicRoutes: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    func list() -> Result<Data, APIError> {
+    func list() -> Result<Any, APIError> {
         let snapshot = store.snapshot
         var out = header(snapshot)
         out["services"] = services.map { service in
@@ -76,10 +95,10 @@ struct PublicRoutes: Sendable {
                 "status": Self.status(of: service, in: snapshot).rawValue, "sla": "/public/v1/services/\(service.id)/sla",
             ] as [String: Any]
         }
-        return encode(out)
+        return .success(out)
     }
 
-    func sla(_ service: ServiceDefinition, period: String) -> Result<Data, APIError> {
+    func sla(_ service: ServiceDefinition, period: String) -> Result<Any, APIError> {
         let allowed = PeriodSummary.rolling.map(\.0) + ["YYYY-MM"]
         let isMonth = SLOWindow.month(period, timeZone: TimeZone(identifier: "UTC")!) != nil
         guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || isMonth else {
@@ -115,7 +134,7 @@ struct PublicRoutes: Sendable {
                 "window": status.map { ["start": SLOStatus.rfc3339($0.window.start), "end": SLOStatus.rfc3339($0.window.end)] as Any } ?? NSNull(),
             ]
         }
-        return encode(out)
+        return .success(out)
     }
 
     /// What every answer says of the snapshot behind it: when it was made, and, when it is
@@ -129,11 +148,9 @@ struct PublicRoutes: Sendable {
         ]
     }
 
-    func encode(_ object: [String: Any]) -> Result<Data, APIError> {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return .failure(APIError(.internalServerError, "the answer could not be written"))
-        }
-        return .success(data)
+    static func encode(_ object: Any, root: String, xml: Bool) -> Data {
+        if xml { return Data(PublicXML.document(root: root, object).utf8) }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 
     enum Status: String { case operational, degraded, breaching, unknown }

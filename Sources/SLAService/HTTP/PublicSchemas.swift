@@ -1,7 +1,9 @@
 /// JSON Schemas (draft 2020-12) of the public API's answers, served at
 /// `/public/v1/schema/{name}`. Tests validate every answer against them.
 enum PublicSchemas {
-    static let all: [String: String] = ["sla.json": sla, "services.json": services, "error.json": error]
+    static let all: [String: String] = [
+        "sla.json": sla, "services.json": services, "error.json": error, "sla.xsd": slaXSD, "services.xsd": servicesXSD, "error.xsd": errorXSD,
+    ]
 
     /// Fields every answer carries about the snapshot behind it.
     static let snapshotFields = """
@@ -103,5 +105,148 @@ enum PublicSchemas {
             }
           }
         }
+        """
+
+    // MARK: XML Schemas (the same answers as XML: an element per key, nulls left out)
+
+    static let xsdSnapshotFields = """
+                <xs:element name="age_seconds" type="xs:nonNegativeInteger" minOccurs="0"/>
+                <xs:element name="generated_at" type="xs:dateTime" minOccurs="0"/>
+                <xs:element name="stale" type="xs:boolean"/>
+        """
+
+    static let xsdStatus = """
+          <xs:simpleType name="status">
+            <xs:restriction base="xs:string">
+              <xs:enumeration value="operational"/><xs:enumeration value="degraded"/>
+              <xs:enumeration value="breaching"/><xs:enumeration value="unknown"/>
+            </xs:restriction>
+          </xs:simpleType>
+        """
+
+    static let slaXSD = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- /public/v1/schema/sla.xsd: a service's SLA over a period, as XML -->
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+        \(xsdStatus)
+          <xs:simpleType name="percent">
+            <xs:restriction base="xs:double"><xs:minInclusive value="0"/><xs:maxInclusive value="100"/></xs:restriction>
+          </xs:simpleType>
+          <xs:element name="sla">
+            <xs:complexType>
+              <xs:all>
+        \(xsdSnapshotFields)
+                <xs:element name="latency_ms">
+                  <xs:complexType>
+                    <xs:all>
+                      <xs:element name="p50" type="xs:double" minOccurs="0"/>
+                      <xs:element name="p95" type="xs:double" minOccurs="0"/>
+                    </xs:all>
+                  </xs:complexType>
+                </xs:element>
+                <xs:element name="period">
+                  <xs:complexType>
+                    <xs:all>
+                      <xs:element name="end" type="xs:dateTime" minOccurs="0"/>
+                      <xs:element name="end_local" type="xs:dateTime" minOccurs="0"/>
+                      <xs:element name="name">
+                        <xs:simpleType>
+                          <xs:restriction base="xs:string"><xs:pattern value="24h|7d|30d|90d|[0-9]{4}-[0-9]{2}"/></xs:restriction>
+                        </xs:simpleType>
+                      </xs:element>
+                      <xs:element name="start" type="xs:dateTime" minOccurs="0"/>
+                      <xs:element name="start_local" type="xs:dateTime" minOccurs="0"/>
+                      <xs:element name="time_zone" type="xs:string"/>
+                    </xs:all>
+                  </xs:complexType>
+                </xs:element>
+                <xs:element name="service">
+                  <xs:complexType>
+                    <xs:all>
+                      <xs:element name="agency" type="xs:string" minOccurs="0"/>
+                      <xs:element name="id" type="xs:string"/>
+                      <xs:element name="name" type="xs:string"/>
+                    </xs:all>
+                  </xs:complexType>
+                </xs:element>
+                <xs:element name="slos">
+                  <xs:complexType>
+                    <xs:sequence>
+                      <xs:element name="slo" minOccurs="0" maxOccurs="unbounded">
+                        <xs:complexType>
+                          <xs:all>
+                            <xs:element name="attainment_percent" type="percent" minOccurs="0"/>
+                            <xs:element name="burn_rate_1h" type="xs:double" minOccurs="0"/>
+                            <xs:element name="error_budget_remaining_ratio" type="xs:double" minOccurs="0"/>
+                            <xs:element name="id" type="xs:string"/>
+                            <xs:element name="objective_percent" type="xs:decimal"/>
+                            <xs:element name="window" minOccurs="0">
+                              <xs:complexType>
+                                <xs:all>
+                                  <xs:element name="end" type="xs:dateTime"/>
+                                  <xs:element name="start" type="xs:dateTime"/>
+                                </xs:all>
+                              </xs:complexType>
+                            </xs:element>
+                          </xs:all>
+                        </xs:complexType>
+                      </xs:element>
+                    </xs:sequence>
+                  </xs:complexType>
+                </xs:element>
+                <xs:element name="status" type="status"/>
+                <xs:element name="uptime_percent" type="percent" minOccurs="0"/>
+              </xs:all>
+            </xs:complexType>
+          </xs:element>
+        </xs:schema>
+        """
+
+    static let servicesXSD = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- /public/v1/schema/services.xsd: the public services, as XML -->
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+        \(xsdStatus)
+          <xs:element name="services">
+            <xs:complexType>
+              <xs:all>
+        \(xsdSnapshotFields)
+                <xs:element name="services">
+                  <xs:complexType>
+                    <xs:sequence>
+                      <xs:element name="service" minOccurs="0" maxOccurs="unbounded">
+                        <xs:complexType>
+                          <xs:all>
+                            <xs:element name="agency" type="xs:string" minOccurs="0"/>
+                            <xs:element name="id" type="xs:string"/>
+                            <xs:element name="name" type="xs:string"/>
+                            <xs:element name="sla" type="xs:string"/>
+                            <xs:element name="status" type="status"/>
+                            <xs:element name="time_zone" type="xs:string"/>
+                          </xs:all>
+                        </xs:complexType>
+                      </xs:element>
+                    </xs:sequence>
+                  </xs:complexType>
+                </xs:element>
+              </xs:all>
+            </xs:complexType>
+          </xs:element>
+        </xs:schema>
+        """
+
+    static let errorXSD = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- /public/v1/schema/error.xsd: an error, as XML -->
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="error">
+            <xs:complexType>
+              <xs:all>
+                <xs:element name="message" type="xs:string"/>
+                <xs:element name="status" type="xs:integer"/>
+              </xs:all>
+            </xs:complexType>
+          </xs:element>
+        </xs:schema>
         """
 }
