@@ -190,7 +190,64 @@ struct BackfillTests {
                 total.theirs += theirs
             }
             #expect(abs(total.ours - total.theirs) <= total.ours * 0.01, "month: ours \(total.ours), PromQL \(total.theirs)")
+
+            // Availability and latency as the public page states them, per closed UTC day and
+            // over the whole month, against PromQL over the same windows (ranges ending 1 ms
+            // before the next day). Over a day PromQL extrapolates 287 intervals to 288; the
+            // ratio and the quantiles barely move, so they agree closely.
+            let service = ServiceDefinition(
+                id: "history", name: "History",
+                slos: [
+                    SLODefinition(
+                        id: "availability", objective: 99,
+                        sli: .ratio(good: #"requests_total{code!~"5..",job=""}"#, bad: nil, total: #"requests_total{job=""}"#)),
+                    SLODefinition(id: "latency", objective: 99, sli: .latency(histogram: #"latency_seconds{job=""}"#, percentile: 50, below: 0.25)),
+                ])
+            let days = try await TestDatabase.withClient(fileDB) { client in
+                var days = 0
+                // Day 29 holds the minute marked above (the stored minute that won over the import).
+                for day in 1...28 {
+                    let span = TimeSpan(start: Int64(start + day * 86_400) * 1000, end: Int64(start + (day + 1) * 86_400) * 1000)
+                    let ours = try await PeriodSummary.read(service, name: "day", span: span, postgres: client, logger: TestDatabase.logger)
+                    let at = Double(span.end) / 1000 - 0.001
+                    let uptime = try await Self.promql(
+                        #"sum(increase(requests_total{code!~"5.."}[1d])) / sum(increase(requests_total[1d]))"#, at: at, port: port)
+                    let p50 = try await Self.promql("histogram_quantile(0.5, sum by (le) (increase(latency_seconds_bucket[1d])))", at: at, port: port)
+                    let p95 = try await Self.promql(
+                        "histogram_quantile(0.95, sum by (le) (increase(latency_seconds_bucket[1d])))", at: at, port: port)
+                    #expect(abs((ours.uptime ?? 0) - uptime) < 0.001, "day \(day): uptime ours \(ours.uptime ?? .nan), PromQL \(uptime)")
+                    #expect(abs((ours.p50 ?? 0) - p50) <= p50 * 0.02, "day \(day): p50 ours \(ours.p50 ?? .nan), PromQL \(p50)")
+                    #expect(abs((ours.p95 ?? 0) - p95) <= p95 * 0.02, "day \(day): p95 ours \(ours.p95 ?? .nan), PromQL \(p95)")
+                    days += 1
+                }
+                // Days 1 to 28 together (day 0's first sample is the baseline).
+                let month = TimeSpan(start: Int64(start + 86_400) * 1000, end: Int64(end - 86_400) * 1000)
+                let ours = try await PeriodSummary.read(service, name: "month", span: month, postgres: client, logger: TestDatabase.logger)
+                let at = Double(end - 86_400) - 0.001
+                let uptime = try await Self.promql(
+                    #"sum(increase(requests_total{code!~"5.."}[28d])) / sum(increase(requests_total[28d]))"#, at: at, port: port)
+                let p95 = try await Self.promql("histogram_quantile(0.95, sum by (le) (increase(latency_seconds_bucket[28d])))", at: at, port: port)
+                #expect(abs((ours.uptime ?? 0) - uptime) < 0.0001, "month: uptime ours \(ours.uptime ?? .nan), PromQL \(uptime)")
+                #expect(abs((ours.p95 ?? 0) - p95) <= p95 * 0.005, "month: p95 ours \(ours.p95 ?? .nan), PromQL \(p95)")
+                return days
+            }
+            #expect(days == 28)
         }
+    }
+
+    /// One instant PromQL query's single value at `at` (Unix seconds).
+    static func promql(_ query: String, at: Double, port: Int) async throws -> Double {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let url = "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)&time=\(at)"
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        guard let value = result.first?["value"] as? [Any], let text = value.last as? String, let number = Double(text) else {
+            Issue.record("no value for \(query) at \(at): \(String(buffer: body).prefix(300))")
+            return .nan
+        }
+        return number
     }
 
     @Test func badInputIsRefusedWithWhereAndWhatToDo() async throws {
