@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// The public, read-only API: no login, open to every origin, cacheable, answered from the SLO
 /// snapshot alone (never the database). `GET /public/v1/services` and
@@ -20,7 +21,8 @@ struct PublicRoutes: Sendable {
     func register(on router: Router<AppRequestContext>) {
         for suffix in ["", ".xml"] {
             router.get("public/v1/services\(suffix)") { request, _ in
-                self.respond(request, self.list(), root: "services", xml: Self.wantsXML(request, suffix))
+                let xml = Self.wantsXML(request, suffix)
+                return self.send(request, self.cached("services \(xml)") { self.render(self.list(), root: "services", xml: xml) })
             }
             router.get("public/v1/services/:id/sla\(suffix)") { request, context in
                 let xml = Self.wantsXML(request, suffix)
@@ -28,7 +30,13 @@ struct PublicRoutes: Sendable {
                 guard let service = services.first(where: { $0.id == id }) else {
                     return respond(request, .failure(APIError(.notFound, "no public service with that id")), root: "sla", xml: xml)
                 }
-                return respond(request, sla(service, period: request.uri.queryParameters.get("period") ?? "30d"), root: "sla", xml: xml)
+                let period: String = request.uri.queryParameters.get("period").map { String($0) } ?? "30d"
+                let answer = { self.render(self.sla(service, period: period), root: "sla", xml: xml) }
+                // Only answers for periods that exist are kept: a query string cannot grow the cache.
+                guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || (store.snapshot?.periods[service.id]?[period] != nil) else {
+                    return send(request, answer())
+                }
+                return send(request, cached("sla \(service.id) \(period) \(xml)", answer))
             }
         }
         router.get("public/v1/schema/:name") { request, context in
@@ -53,6 +61,50 @@ struct PublicRoutes: Sendable {
     /// The answer, as JSON or XML (or `raw` text of that content type), with the headers every
     /// public answer carries; 304 when the client has it already.
     func respond(_ request: Request, _ body: Result<Any, APIError>, root: String, xml: Bool, raw: String? = nil) -> Response {
+        send(request, render(body, root: root, xml: xml, raw: raw))
+    }
+
+    /// An answer ready to send: the same bytes (and ETag) for every request until the snapshot changes.
+    struct Rendered: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: ByteBuffer
+        var tag: String
+    }
+
+    /// Answers rendered from the current snapshot, by route and representation.
+    final class Cache: Sendable {
+        let entries = Mutex<(stamp: Int64?, answers: [String: Rendered])>((nil, [:]))
+    }
+    let cache = Cache()
+
+    /// The answer for `key` from the current snapshot, rendered once per snapshot. Stale answers
+    /// carry their age, so they are rendered each time.
+    func cached(_ key: String, _ render: () -> Rendered) -> Rendered {
+        guard let snapshot = store.snapshot, !snapshot.stale else { return render() }
+        if let hit = cache.entries.withLock({ $0.stamp == snapshot.evaluatedAt ? $0.answers[key] : nil }) { return hit }
+        let fresh = render()
+        cache.entries.withLock { entries in
+            if entries.stamp != snapshot.evaluatedAt { entries = (snapshot.evaluatedAt, [:]) }
+            entries.answers[key] = fresh
+        }
+        return fresh
+    }
+
+    /// The rendered answer, or 304 when the client has it already.
+    func send(_ request: Request, _ answer: Rendered) -> Response {
+        if answer.status == .ok, let asked = request.headers[.ifNoneMatch],
+            asked.split(separator: ",").contains(where: {
+                let candidate = $0.trimmingCharacters(in: .whitespaces)
+                return candidate == "*" || candidate.replacingOccurrences(of: "W/", with: "") == answer.tag
+            })
+        {
+            return Response(status: .notModified, headers: answer.headers)
+        }
+        return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: answer.body))
+    }
+
+    func render(_ body: Result<Any, APIError>, root: String, xml: Bool, raw: String? = nil) -> Rendered {
         var headers: HTTPFields = [
             .accessControlAllowOrigin: "*", .vary: "Accept", .cacheControl: "public, max-age=15",
             .contentType: raw ?? (xml ? "application/xml; charset=utf-8" : "application/json"),
@@ -75,15 +127,7 @@ struct PublicRoutes: Sendable {
         }
         let tag = "\"" + SHA256.hash(data: data).prefix(16).map { String($0, radix: 16).leftPad(2) }.joined() + "\""
         headers[.eTag] = tag
-        if status == .ok, let asked = request.headers[.ifNoneMatch],
-            asked.split(separator: ",").contains(where: {
-                $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == tag
-                    || $0.trimmingCharacters(in: .whitespaces) == "*"
-            })
-        {
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Rendered(status: status, headers: headers, body: ByteBuffer(bytes: data), tag: tag)
     }
 
     func list() -> Result<Any, APIError> {
