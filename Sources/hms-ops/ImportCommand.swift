@@ -20,14 +20,7 @@ struct ImportOptions: ParsableArguments {
     @Option(name: .long, help: "Set job=ID on every series that has no job label (as a scrape of that service would).")
     var service: String?
 
-    @Option(name: .long, help: "A hms-ops.yaml whose database_url, data_dir and retention to use, and whose SLOs' stored history to recompute.")
-    var config: String?
-
-    @Option(name: .long, help: "Data directory of the embedded database (default .hms-ops, or data_dir in the config).")
-    var dataDir: String?
-
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .warning
+    @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         if let service, service.isEmpty || service.utf8.count > 200 {
@@ -35,16 +28,11 @@ struct ImportOptions: ParsableArguments {
         }
     }
 
-    func settings() throws -> HMSConfig {
-        var settings = try config.map(loadConfigOrExit) ?? HMSConfig()
-        if let dataDir { settings.dataDirectory = dataDir }
-        return settings
-    }
-
     /// Runs an import, printing its summary, or one clear line and exit 1.
     func report(_ body: @escaping (HMSConfig, Logger) async throws -> ImportSummary) async throws {
-        let settings = try settings()
-        Output.bootstrapLogging(level: logLevel)
+        // Without --config: no services, so no SLO history to recompute.
+        let settings = try database.settings(default: HMSConfig())
+        Output.bootstrapLogging(level: database.logLevel)
         let logger = Logger(label: "hms-ops")
         let started = ContinuousClock.now
         do {
@@ -177,5 +165,24 @@ final class ProgressReporter: @unchecked Sendable {
         guard force || now - last >= .seconds(2) else { return }
         last = now
         Output.error(line())
+    }
+}
+
+/// Where a one-shot command finds its configuration and database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "A hms-ops.yaml: its database_url (or data_dir), retention and services.")
+    var config: String?
+
+    @Option(name: .long, help: "Data directory of the embedded database (default .hms-ops, or data_dir in the config).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    /// The configuration file's settings, or `fallback` without one; `--data-dir` applied.
+    func settings(default fallback: @autoclosure () -> HMSConfig) throws -> HMSConfig {
+        var settings = try config.map(loadConfigOrExit) ?? fallback()
+        if let dataDir { settings.dataDirectory = dataDir }
+        return settings
     }
 }

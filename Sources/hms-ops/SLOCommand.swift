@@ -27,22 +27,15 @@ struct SLOStatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a JSON array, one object per SLO (shape in docs/slo.md).")
     var json = false
 
-    @Option(name: .long, help: "The hms-ops.yaml (default: the built-in demo configuration of `hms-ops up`).")
-    var config: String?
-
-    @Option(name: .long, help: "Data directory of the embedded database (default .hms-ops, or data_dir in the config).")
-    var dataDir: String?
-
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .warning
+    /// Without --config: the built-in demo configuration of `hms-ops up`.
+    @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         if let at, TimeArgument.milliseconds(at) == nil { throw ValidationError("--at must be RFC 3339 or Unix seconds, got \(at)") }
     }
 
     func run() async throws {
-        var settings = try config.map(loadConfigOrExit) ?? DemoConfig.make(demoPort: 8000)
-        if let dataDir { settings.dataDirectory = dataDir }
+        let settings = try database.settings(default: DemoConfig.make(demoPort: 8000))
         guard let definition = settings.services.first(where: { $0.id == service }) else {
             Output.error("error: no service '\(service)' in the configuration; known: \(settings.services.map(\.id).joined(separator: ", "))")
             throw ExitCode(1)
@@ -56,7 +49,7 @@ struct SLOStatusCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let moment = at.flatMap(TimeArgument.milliseconds) ?? WallClock.now()
-        Output.bootstrapLogging(level: logLevel)
+        Output.bootstrapLogging(level: database.logLevel)
         let logger = Logger(label: "hms-ops")
         let statuses: [SLOStatus]
         do {

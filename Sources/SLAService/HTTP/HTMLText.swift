@@ -1,4 +1,4 @@
-/// Escapes text for HTML element content and double-quoted attribute values.
+/// Escapes text for HTML or XML element content and double-quoted attribute values.
 enum HTMLText {
     static func escape(_ text: String) -> String {
         var out = ""
@@ -11,8 +11,9 @@ enum HTMLText {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                // Control characters have no business in a page; drop them rather than pass them on.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
+                // Control characters and noncharacters have no business in a page or an XML
+                // document (XML 1.0 cannot carry them); drop them rather than pass them on.
+                if (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
                 out.unicodeScalars.append(scalar)
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The public answers as XML: the same tree as the JSON, element per key (sorted), an element per
-/// array item named for its list (`slos` holds `slo`s), nulls left out, every text escaped.
+/// array item named for its list (`slos` holds `slo`s), nulls left out, every text escaped
+/// (characters XML 1.0 cannot carry are dropped).
 enum PublicXML {
     /// Item element names for the lists the answers have.
     static let itemNames = ["slos": "slo", "services": "service"]
@@ -38,23 +39,5 @@ enum PublicXML {
         }
     }
 
-    /// Escapes text for an element's content; characters XML 1.0 cannot carry become U+FFFD.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                let allowed = (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || (0x10000...0x10FFFF).contains(v)
-                out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }
