@@ -122,8 +122,8 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be an http(s) URL, got \(url)") }
-        guard TimeArgument.milliseconds(from) != nil else { throw ValidationError("--from must be RFC 3339 or Unix seconds, got \(from)") }
-        guard TimeArgument.milliseconds(to) != nil else { throw ValidationError("--to must be RFC 3339 or Unix seconds, got \(to)") }
+        guard TimeText.milliseconds(from) != nil else { throw ValidationError("--from must be RFC 3339 or Unix seconds, got \(from)") }
+        guard TimeText.milliseconds(to) != nil else { throw ValidationError("--to must be RFC 3339 or Unix seconds, got \(to)") }
         guard let length = ConfigDuration(parsing: chunk), length.milliseconds >= 60_000, length.milliseconds % 60_000 == 0 else {
             throw ValidationError("--chunk must be a whole number of minutes such as 1h or 30m, got \(chunk)")
         }
@@ -134,7 +134,7 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let job = PrometheusImport(
-            url: url, from: TimeArgument.milliseconds(from)!, to: TimeArgument.milliseconds(to)!, matchers: match,
+            url: url, from: TimeText.milliseconds(from)!, to: TimeText.milliseconds(to)!, matchers: match,
             chunk: ConfigDuration(parsing: chunk)!.milliseconds,
             service: options.service)
         let report = ProgressReporter()

@@ -31,7 +31,7 @@ struct SLOStatusCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if let at, TimeArgument.milliseconds(at) == nil { throw ValidationError("--at must be RFC 3339 or Unix seconds, got \(at)") }
+        if let at, TimeText.milliseconds(at) == nil { throw ValidationError("--at must be RFC 3339 or Unix seconds, got \(at)") }
     }
 
     func run() async throws {
@@ -48,7 +48,7 @@ struct SLOStatusCommand: AsyncParsableCommand {
                         ?? "service '\(service)' has no SLOs"))
             throw ExitCode(1)
         }
-        let moment = at.flatMap(TimeArgument.milliseconds) ?? WallClock.now()
+        let moment = at.flatMap(TimeText.milliseconds) ?? WallClock.now()
         Output.bootstrapLogging(level: database.logLevel)
         let logger = Logger(label: "hms-ops")
         let statuses: [SLOStatus]
@@ -89,19 +89,5 @@ struct SLOStatusCommand: AsyncParsableCommand {
             )
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Times given on the command line.
-enum TimeArgument {
-    /// Milliseconds since the epoch from RFC 3339 or (fractional) Unix seconds.
-    static func milliseconds(_ text: String) -> Int64? {
-        if let seconds = Double(text), seconds.isFinite, abs(seconds) < 1e11 { return Int64((seconds * 1000).rounded()) }
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        }
-        return nil
     }
 }

@@ -335,3 +335,39 @@ struct PublicAPITests {
         #expect(PublicRoutes.floorPercent(0.998996) == 99.89 && PublicRoutes.floorPercent(0.9999) == 99.99 && PublicRoutes.floorPercent(1) == 100)
     }
 }
+
+extension PublicAPITests {
+    @Test func thePageAsOfAPastTimeIsReadFromTheRollups() async throws {
+        let history = SLOStatusTests.history()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-past-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try history.text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
+        let config = DemoConfig.make(demoPort: 8000)
+        let url = try await TestDatabase.fresh("public_past")
+        try await TestDatabase.withClient(url) { client in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            var sink = BackfillSink(writer: RollupWriter(postgres: client, logger: TestDatabase.logger), retention: HMSConfig.Retention())
+            _ = try await OpenMetricsImport(path: folder + "/history.om", service: "crop-relief").run(into: &sink)
+            let app = buildApplication(config, dependencies: .init(postgres: client, snapshots: SLOSnapshotStore()), logger: TestDatabase.logger)
+            try await app.test(.router) { http in
+                // An hour into the bad day: the last 24 h hold 60 minutes of 2 % errors.
+                let at = history.start + history.badFrom * 60 + 3600
+                let response = try await http.execute(uri: "/public/v1/services/crop-relief/sla?period=24h&at=\(at)", method: .get)
+                #expect(response.status == .ok)
+                let body = Data(buffer: response.body)
+                try await Self.expectValid(body, PublicSchemas.sla)
+                let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+                #expect(json["generated_at"] as? String == SLOStatus.rfc3339(at * 1000))
+                // 1440 minutes of 100 requests in the window, 120 of them failed: 99.9166 % shows as 99.91.
+                #expect(json["uptime_percent"] as? Double == PublicRoutes.floorPercent(1 - 120.0 / (1440 * 100)), "\(json)")
+                #expect(json["status"] as? String == "degraded", "the 1 h and 5 m burn rates are 20: the page fires")
+                let bad = try await http.execute(uri: "/public/v1/services/crop-relief/sla?at=yesterday", method: .get)
+                #expect(bad.status == .badRequest)
+                let future = try await http.execute(
+                    uri: "/public/v1/services/crop-relief/sla?at=\(Int(Date().timeIntervalSince1970) + 3600)", method: .get)
+                #expect(future.status == .badRequest)
+            }
+        }
+    }
+}

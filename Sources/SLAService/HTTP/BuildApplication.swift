@@ -44,7 +44,7 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
     let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
     let router = buildRouter(
         config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore, pipeline: dependencies.pipeline,
-        snapshots: dependencies.snapshots)
+        snapshots: dependencies.snapshots, postgres: dependencies.postgres, logger: logger)
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
@@ -64,7 +64,8 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
 /// The routes, on their own so each piece they read is explicit.
 func buildRouter(
     _ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth, pushStore: PushStore?,
-    pipeline: IngestPipeline? = nil, snapshots: SLOSnapshotStore = .init()
+    pipeline: IngestPipeline? = nil, snapshots: SLOSnapshotStore = .init(), postgres: PostgresClient? = nil,
+    logger: Logger = Logger(label: "hms-ops")
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -73,7 +74,7 @@ func buildRouter(
     HealthRoutes(health: health).register(on: router)
     MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
-    PublicRoutes(services: config.services, store: snapshots).register(on: router)
+    PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger).register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
     if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }
     return router

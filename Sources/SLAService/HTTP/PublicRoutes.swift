@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
+import PostgresNIO
 import Synchronization
 
 /// The public, read-only API: no login, open to every origin, cacheable, answered from the SLO
@@ -10,11 +12,19 @@ import Synchronization
 struct PublicRoutes: Sendable {
     let services: [ServiceDefinition]
     let store: SLOSnapshotStore
+    /// For `at=` (the page as of a past time), which the snapshot cannot hold; nil answers 503.
+    let postgres: PostgresClient?
+    let logger: Logger
     let now: @Sendable () -> Int64
 
-    init(services: [ServiceDefinition], store: SLOSnapshotStore, now: @escaping @Sendable () -> Int64 = { WallClock.now() }) {
+    init(
+        services: [ServiceDefinition], store: SLOSnapshotStore, postgres: PostgresClient? = nil, logger: Logger = Logger(label: "public"),
+        now: @escaping @Sendable () -> Int64 = { WallClock.now() }
+    ) {
         self.services = services.filter(\.isPublic)
         self.store = store
+        self.postgres = postgres
+        self.logger = logger
         self.now = now
     }
 
@@ -31,6 +41,9 @@ struct PublicRoutes: Sendable {
                     return respond(request, .failure(APIError(.notFound, "no public service with that id")), root: "sla", xml: xml)
                 }
                 let period: String = request.uri.queryParameters.get("period").map { String($0) } ?? "30d"
+                if let at = request.uri.queryParameters.get("at") {
+                    return send(request, render(await past(service, period: period, at: String(at)), root: "sla", xml: xml))
+                }
                 let answer = { self.render(self.sla(service, period: period), root: "sla", xml: xml) }
                 // Only answers for periods that exist are kept: a query string cannot grow the cache.
                 guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || (store.snapshot?.periods[service.id]?[period] != nil) else {
@@ -142,13 +155,55 @@ struct PublicRoutes: Sendable {
         return .success(out)
     }
 
+    /// The page as it stood at `at`: history is not in memory, so this one reads the rollups
+    /// (the same evaluation the snapshot makes, at that moment).
+    func past(_ service: ServiceDefinition, period: String, at text: String) async -> Result<Any, APIError> {
+        guard let at = TimeText.milliseconds(text) else {
+            return .failure(APIError(.badRequest, "at must be RFC 3339 (2026-10-31T23:59:00Z) or Unix seconds"))
+        }
+        guard at <= now() else { return .failure(APIError(.badRequest, "at must not be in the future")) }
+        let zone = TimeZone(identifier: service.timeZone) ?? TimeZone(identifier: "UTC")!
+        let span: TimeSpan
+        let end = RangePlan.floor(at, 60_000)
+        if let length = PeriodSummary.rolling.first(where: { $0.0 == period })?.1 {
+            span = TimeSpan(start: end - length.milliseconds, end: end)
+        } else if let month = SLOWindow.month(period, timeZone: zone) {
+            guard month.start < end else { return .failure(APIError(.badRequest, "the month \(period) had not begun at \(text)")) }
+            span = TimeSpan(start: month.start, end: min(month.end, end))
+        } else {
+            return sla(service, period: period, snapshot: nil)  // the same 400 as without at=
+        }
+        guard let postgres else { return .failure(APIError(.serviceUnavailable, "history is not available here")) }
+        do {
+            let reader = SLOStatusReader(postgres: postgres, logger: logger)
+            var entries: [SLOSnapshot.Entry] = []
+            for slo in service.slos {
+                do {
+                    entries.append(.init(service: service.id, slo: slo, status: try await reader.status(slo, of: service, at: at)))
+                } catch let problem as SLISelectors.Problem {
+                    entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
+                }
+            }
+            var snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
+            snapshot.periods[service.id] = [
+                period: try await PeriodSummary.read(service, name: period, span: span, postgres: postgres, logger: logger)
+            ]
+            return sla(service, period: period, snapshot: snapshot)
+        } catch {
+            return .failure(APIError(.serviceUnavailable, "history cannot be read now; try again later"))
+        }
+    }
+
     func sla(_ service: ServiceDefinition, period: String) -> Result<Any, APIError> {
+        sla(service, period: period, snapshot: store.snapshot)
+    }
+
+    func sla(_ service: ServiceDefinition, period: String, snapshot: SLOSnapshot?) -> Result<Any, APIError> {
         let allowed = PeriodSummary.rolling.map(\.0) + ["YYYY-MM"]
         let isMonth = SLOWindow.month(period, timeZone: TimeZone(identifier: "UTC")!) != nil
         guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || isMonth else {
             return .failure(APIError(.badRequest, "period must be one of \(allowed.joined(separator: ", ")) (a month such as 2026-10)"))
         }
-        let snapshot = store.snapshot
         let summary = snapshot?.periods[service.id]?[period]
         if isMonth, snapshot != nil, summary == nil {
             let known = (snapshot?.periods[service.id] ?? [:]).keys.filter { $0.contains("-") }.sorted()

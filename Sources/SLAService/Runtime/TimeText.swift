@@ -1,0 +1,17 @@
+import Foundation
+
+/// Times people write: on the command line (`--at`, `--from`) and in query strings (`at=`).
+public enum TimeText {
+    /// Milliseconds since the epoch from RFC 3339 (`2026-10-31T23:59:00Z`, fractions allowed) or
+    /// (fractional) Unix seconds; nil for anything else, or beyond ±3,000 years.
+    public static func milliseconds(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 40 else { return nil }
+        if let seconds = Double(text), seconds.isFinite, abs(seconds) < 1e11 { return Int64((seconds * 1000).rounded()) }
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        }
+        return nil
+    }
+}
