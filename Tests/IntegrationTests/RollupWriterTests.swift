@@ -131,9 +131,35 @@ struct RetentionTests {
             let service = RetentionService(postgres: client, retention: retention, logger: TestDatabase.logger)
             // Two days later minutes are past their retention; hours and days are not.
             let deleted = try await service.prune(now: RollupWriterTests.t0 + 2 * 86_400_000)
-            #expect(deleted == ["rollup_1m": 8, "rollup_1h": 0, "rollup_1d": 0])
+            #expect(deleted == ["rollup_1m": 8, "rollup_1h": 0, "rollup_1d": 0, "slo_status": 0])
             let left = try await client.query("SELECT count(*)::int8 FROM rollup_1h", logger: TestDatabase.logger)
             for try await n in left.decode(Int64.self) { #expect(n == 4) }
+        }
+    }
+
+    @Test func storedSLOEvaluationsThinOutLikeTheRollups() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let t0 = RollupWriterTests.t0 / 86_400_000 * 86_400_000  // a UTC midnight
+            let hour: Int64 = 3_600_000
+            // Midnight, half past, one o'clock, and a recent half hour.
+            let times = [t0, t0 + hour / 2, t0 + hour, t0 + 36 * hour + hour / 2]
+            for at in times {
+                try await client.query(
+                    "INSERT INTO slo_status (service, slo, at, status) VALUES ('s', 'o', to_timestamp(\(at) / 1000.0), '{}')",
+                    logger: TestDatabase.logger)
+            }
+            var retention = HMSConfig.Retention()
+            retention.minute = .days(1)
+            retention.hour = .hours(45)
+            retention.day = .days(5)
+            let deleted = try await RetentionService(postgres: client, retention: retention, logger: TestDatabase.logger).prune(now: t0 + 48 * hour)
+            #expect(deleted["slo_status"] == 2)
+            let rows = try await client.query("SELECT (extract(epoch FROM at) * 1000)::int8 FROM slo_status ORDER BY at", logger: TestDatabase.logger)
+            var left: [Int64] = []
+            for try await at in rows.decode(Int64.self) { left.append(at) }
+            // Past the minute retention only whole hours stay; past the hour retention only midnights.
+            #expect(left == [t0, t0 + 36 * hour + hour / 2])
         }
     }
 }

@@ -2,7 +2,8 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Deletes rollup rows older than each level's retention, once an hour, in bounded batches so a
+/// Deletes rollup rows older than each level's retention (and thins stored SLO evaluations the
+/// same way), once an hour, in bounded batches so a
 /// first run on a large table does not hold long locks.
 public struct RetentionService: Service {
     let postgres: PostgresClient
@@ -33,13 +34,25 @@ public struct RetentionService: Service {
     @discardableResult
     public func prune(now: Int64) async throws -> [String: Int] {
         var deleted: [String: Int] = [:]
-        for (table, keep) in [("rollup_1m", retention.minute), ("rollup_1h", retention.hour), ("rollup_1d", retention.day)] {
+        // Stored SLO evaluations thin out like the rollups: every minute for the minute
+        // retention, on the hour for the hour retention, at UTC midnight for the day retention.
+        let thinning = """
+            (at < to_timestamp($1 / 1000.0) AND extract(minute FROM at) <> 0)
+            OR (at < to_timestamp($2 / 1000.0) AND (extract(hour FROM at AT TIME ZONE 'UTC') <> 0 OR extract(minute FROM at) <> 0))
+            OR at < to_timestamp($3 / 1000.0)
+            """
+        let cutoffs = [retention.minute, retention.hour, retention.day].map { now - $0.milliseconds }
+        let plans: [(table: String, condition: String, cutoffs: [Int64])] = [
+            ("rollup_1m", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[0]]), ("rollup_1h", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[1]]),
+            ("rollup_1d", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[2]]), ("slo_status", thinning, cutoffs),
+        ]
+        for (table, condition, bounds) in plans {
             var binds = PostgresBindings()
-            binds.append(now - keep.milliseconds)
-            // Table names are our constants; the cutoff is bound.
+            for bound in bounds { binds.append(bound) }
+            // Table names and conditions are our constants; the cutoffs are bound.
             let batch = PostgresQuery(
                 unsafeSQL: """
-                    WITH old AS (SELECT ctid FROM \(table) WHERE bucket < to_timestamp($1 / 1000.0) LIMIT 50000),
+                    WITH old AS (SELECT ctid FROM \(table) WHERE \(condition) LIMIT 50000),
                          gone AS (DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM old) RETURNING 1)
                     SELECT count(*)::int8 FROM gone
                     """, binds: binds)
@@ -51,7 +64,7 @@ public struct RetentionService: Service {
                 if removed < 50000 { break }
             }
             deleted[table] = total
-            if total > 0 { logger.info("old rollup rows deleted", metadata: ["table": "\(table)", "rows": "\(total)"]) }
+            if total > 0 { logger.info("old rows deleted", metadata: ["table": "\(table)", "rows": "\(total)"]) }
         }
         return deleted
     }
