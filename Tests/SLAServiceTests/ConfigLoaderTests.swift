@@ -79,6 +79,37 @@ struct ConfigLoaderTests {
         #expect(issue.description.hasPrefix("hms.yaml:2:1: scrape_intervall: unknown key"))
     }
 
+    /// One service with one SLO whose extra lines are `slo`.
+    static func sloConfig(_ slo: String) -> String {
+        """
+        services:
+          - id: claims
+            name: Claims
+            slos:
+              - id: availability
+                objective: 99.9
+                sli: {ratio: {good: 'claims_total{code!~"5.."}', total: claims_total}}
+        \(slo.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n"))
+
+        """
+    }
+
+    @Test func budgetingMethodAndSliceTargetAreOpenSLOs() throws {
+        let config = try ConfigLoader.parse(
+            "rate_cards_dir: \(Self.rateCards)\n" + Self.sloConfig("budgeting_method: Timeslices\nslice_target: 0.95"), file: "hms.yaml",
+            baseDirectory: "/")
+        let slo = try #require(config.services.first?.slos.first)
+        #expect(slo.method == .timeslices && slo.sliceTarget == Decimal(string: "0.95"))
+        #expect(slo.objectiveValue == Objective(percent: Decimal(string: "99.9")!, method: .timeslices, sliceTarget: Decimal(string: "0.95")))
+        let typo = try only(Self.sloConfig("budgeting_method: Timeslice"))
+        #expect(typo.field == "services[0].slos[0].budgeting_method" && typo.line == 9)
+        #expect(typo.message.contains("did you mean 'Timeslices'"), "\(typo)")
+        let wrong = try only(Self.sloConfig("budgeting_method: Occurrences\nslice_target: 0.9"))
+        #expect(wrong.field == "services[0].slos[0].slice_target" && wrong.message.contains("only a Timeslices SLO"), "\(wrong)")
+        let range = try only(Self.sloConfig("slice_target: 1.5"))
+        #expect(range.message.contains("at most 1"), "\(range)")
+    }
+
     @Test func badDurationNamesTheValue() throws {
         let issue = try only("scrape_interval: 15x\nservices: []\n")
         #expect((issue.line, issue.column) == (2, 18))

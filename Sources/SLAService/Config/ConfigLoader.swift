@@ -271,7 +271,8 @@ public enum ConfigLoader {
     }
 
     static func readSLO(_ node: Node, _ field: String, _ r: inout YAMLReader) -> SLODefinition? {
-        guard let keys = r.mapping(node, field, allowed: ["id", "objective", "window", "calendar", "sli"]) else { return nil }
+        guard let keys = r.mapping(node, field, allowed: ["id", "objective", "window", "calendar", "sli", "budgeting_method", "slice_target"])
+        else { return nil }
         let before = r.issues.count
         var id: String?
         if let (_, n) = keys["id"], let value = r.string(n, "\(field).id", maxLength: 63) {
@@ -315,8 +316,29 @@ public enum ConfigLoader {
         } else {
             r.report(node, "\(field).sli", "missing; say how good events are counted (ratio, latency or probe)")
         }
+        var method: BudgetingMethod?
+        if let (_, n) = keys["budgeting_method"], let text = r.string(n, "\(field).budgeting_method") {
+            method = BudgetingMethod(rawValue: text)
+            if method == nil {
+                let names = BudgetingMethod.allCases.map(\.rawValue)
+                let guess = YAMLReader.closest(to: text, in: names).map { "; did you mean '\($0)'?" } ?? ""
+                r.report(
+                    n, "\(field).budgeting_method",
+                    "expected \(names.joined(separator: ", ")) (OpenSLO's names), got '\(YAMLReader.clip(text))'\(guess)")
+            }
+        }
+        var sliceTarget: Decimal?
+        if let (_, n) = keys["slice_target"], let value = r.decimal(n, "\(field).slice_target") {
+            if value <= 0 || value > 1 {
+                r.report(n, "\(field).slice_target", "expected a fraction above 0 and at most 1 (such as 0.9), got \(value)")
+            } else if method != nil && method != .timeslices {
+                r.report(n, "\(field).slice_target", "only a Timeslices SLO has a slice target; this one is \(method!.rawValue)")
+            } else {
+                sliceTarget = value
+            }
+        }
         guard r.issues.count == before, let id, let objective, let sli else { return nil }
-        return SLODefinition(id: id, objective: objective, window: window, sli: sli)
+        return SLODefinition(id: id, objective: objective, window: window, sli: sli, method: method, sliceTarget: sliceTarget)
     }
 
     static func readSLI(_ node: Node, _ field: String, _ r: inout YAMLReader) -> SLIDefinition? {

@@ -123,12 +123,21 @@ public struct SLODefinition: Sendable, Equatable {
     public var objective: Decimal
     public var window: SLOWindow
     public var sli: SLIDefinition
+    /// How it counts; nil: Timeslices for a latency SLI with a percentile, else Occurrences.
+    public var method: BudgetingMethod?
+    /// Timeslices: a minute is good when its ratio is at or above this (a fraction).
+    public var sliceTarget: Decimal?
 
-    public init(id: String, objective: Decimal, window: SLOWindow = .rolling(.days(30)), sli: SLIDefinition) {
+    public init(
+        id: String, objective: Decimal, window: SLOWindow = .rolling(.days(30)), sli: SLIDefinition, method: BudgetingMethod? = nil,
+        sliceTarget: Decimal? = nil
+    ) {
         self.id = id
         self.objective = objective
         self.window = window
         self.sli = sli
+        self.method = method
+        self.sliceTarget = sliceTarget
     }
 }
 

@@ -3,14 +3,16 @@ import Logging
 import PostgresNIO
 
 extension SLODefinition {
-    /// How this SLO counts. A latency SLI with a percentile ("median below 250 ms") is judged
+    /// How this SLO counts: `budgeting_method` and `slice_target` when configured. Otherwise a
+    /// latency SLI with a percentile ("median below 250 ms") is judged
     /// minute by minute: a minute is good when at least that share of its requests is at or
     /// below the bound (so its percentile is), i.e. Timeslices with the percentile as slice
     /// target. Everything else counts events (Occurrences).
     public var objectiveValue: Objective {
-        if case .latency(_, let percentile?, _) = sli {
-            return Objective(percent: objective, method: .timeslices, sliceTarget: percentile / 100)
-        }
+        var percentileTarget: Decimal?
+        if case .latency(_, let percentile?, _) = sli { percentileTarget = percentile / 100 }
+        if let method { return Objective(percent: objective, method: method, sliceTarget: sliceTarget ?? percentileTarget) }
+        if let percentileTarget { return Objective(percent: objective, method: .timeslices, sliceTarget: sliceTarget ?? percentileTarget) }
         return Objective(percent: objective, method: .occurrences)
     }
 }
