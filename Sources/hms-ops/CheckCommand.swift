@@ -6,7 +6,7 @@ import SLAService
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check configuration and other inputs.",
-        subcommands: [CheckConfigCommand.self, CheckMetricsCommand.self])
+        subcommands: [CheckConfigCommand.self, CheckMetricsCommand.self, CheckSLOCommand.self])
 }
 
 /// `hms-ops check config FILE`: every problem with file:line:column, exit 0 or 1.
@@ -61,5 +61,35 @@ struct CheckMetricsCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(report.text().utf8))
         }
         if !report.isValid { throw ExitCode(1) }
+    }
+}
+
+/// `hms-ops check slo FILE`: an OpenSLO v1 file as hms-ops reads it, or its problems with file:line:column.
+struct CheckSLOCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slo", abstract: "Validate an OpenSLO v1 file (kind: SLO / SLI); exit 0 when hms-ops can evaluate every SLO in it, 1 when not.")
+
+    @Argument(help: "The OpenSLO YAML file (several documents separated by ---).")
+    var file: String
+
+    func run() throws {
+        let imported: [OpenSLOReader.Imported]
+        do {
+            imported = try OpenSLOReader.load(path: file)
+        } catch {
+            for issue in error.issues { Output.error(issue.description) }
+            Output.error("\(file): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
+            throw ExitCode(1)
+        }
+        Output.line("\(file): valid (\(imported.count) SLO\(imported.count == 1 ? "" : "s"))")
+        for entry in imported {
+            let objective = entry.slo.objectiveValue
+            let window: String
+            switch entry.slo.window {
+            case .rolling(let length): window = "rolling \(length)"
+            case .calendar(let unit): window = "calendar \(unit.rawValue)"
+            }
+            Output.line("  \(entry.service)/\(entry.slo.id): \(entry.slo.objective) % \(objective.method.rawValue), \(window)")
+        }
     }
 }

@@ -7,10 +7,23 @@ import Testing
 struct CLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
+    @Test func exampleOpenSLOFileIsValid() async throws {
+        let (status, output) = try await Subprocess.run(["check", "slo", Self.root + "/examples/openslo/crop-relief.yaml"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("crop-relief/fast-minutes: 99.9 % Timeslices, calendar month"), "\(output)")
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-openslo-\(UUID().uuidString).yaml").path
+        try "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec: {service: s, budgetingMethod: Sometimes}\n".write(
+            toFile: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let (failed, failedOutput) = try await Subprocess.run(["check", "slo", bad])
+        #expect(failed == 1, "\(failedOutput)")
+        #expect(failedOutput.contains(":4:") && failedOutput.contains("expected Occurrences, Timeslices or RatioTimeslices"), "\(failedOutput)")
+    }
+
     @Test func exampleConfigIsValid() async throws {
         let (status, output) = try await Subprocess.run(["check", "config", Self.root + "/examples/hms-ops.yaml"])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("valid (2 services, 3 SLOs)"))
+        #expect(output.contains("valid (2 services, 5 SLOs)"), "\(output)")
     }
 
     @Test func badConfigExitsOneWithLocatedErrors() async throws {

@@ -71,7 +71,7 @@ public enum ConfigLoader {
 
     static let rootKeys = [
         "database_url", "data_dir", "listen", "scrape_interval", "scrape_timeout", "admin_token",
-        "admin_token_file", "rate_cards_dir", "retention", "services",
+        "admin_token_file", "rate_cards_dir", "retention", "services", "slo_files",
     ]
 
     static func readRoot(_ root: Node, _ r: inout YAMLReader, baseDirectory: String) -> HMSConfig? {
@@ -143,7 +143,38 @@ public enum ConfigLoader {
         } else if keys["services"] == nil {
             r.report(root, "services", "missing; list at least one service (see examples/hms-ops.yaml)")
         }
+        if let (_, node) = keys["slo_files"], let items = r.sequence(node, "slo_files", of: "OpenSLO files") {
+            for (i, item) in items.enumerated() {
+                guard let file = r.string(item, "slo_files[\(i)]") else { continue }
+                readSLOFile(resolve(file, against: baseDirectory), item, "slo_files[\(i)]", &r, into: &config)
+            }
+        }
         return config
+    }
+
+    /// Adds the SLOs of an OpenSLO file to the services they name; its own problems keep its lines.
+    static func readSLOFile(_ path: String, _ node: Node, _ field: String, _ r: inout YAMLReader, into config: inout HMSConfig) {
+        let imported: [OpenSLOReader.Imported]
+        do {
+            imported = try OpenSLOReader.load(path: path)
+        } catch {
+            r.include(error.issues)
+            return
+        }
+        for entry in imported {
+            guard let index = config.services.firstIndex(where: { $0.id == entry.service }) else {
+                r.report(
+                    node, field,
+                    "SLO '\(entry.slo.id)' in \(path) is for service '\(YAMLReader.clip(entry.service))', which this file does not define")
+                continue
+            }
+            if config.services[index].slos.contains(where: { $0.id == entry.slo.id }) {
+                r.report(
+                    node, field, "SLO '\(entry.slo.id)' in \(path) is already defined for service '\(entry.service)'; ids must be unique per service")
+                continue
+            }
+            config.services[index].slos.append(entry.slo)
+        }
     }
 
     static func readAdminToken(_ keys: [String: (key: Node, value: Node)], _ r: inout YAMLReader, _ config: inout HMSConfig, baseDirectory: String) {

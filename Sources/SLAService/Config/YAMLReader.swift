@@ -20,6 +20,9 @@ struct YAMLReader {
         issues.append(ConfigIssue(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: field, message: message))
     }
 
+    /// Problems found in another file this one points to (they keep their own file and line).
+    mutating func include(_ others: [ConfigIssue]) { issues += others }
+
     mutating func visit(_ node: Node, _ field: String) -> Bool {
         visited += 1
         if visited == Self.maximumNodes {
