@@ -111,3 +111,22 @@ struct OpenSLOReaderTests {
         }
     }
 }
+
+extension OpenSLOReaderTests {
+    @Test func slothSpecsReadAsBadOverTotal() throws {
+        let path = Fixtures.projectRoot.appendingPathComponent("examples/openslo/sloth-crop-relief.yaml").path
+        let imported = try OpenSLOReader.load(path: path)
+        #expect(imported.count == 1 && imported[0].service == "crop-relief")
+        let slo = imported[0].slo
+        #expect(slo.id == "claims-errors" && slo.objective == Decimal(string: "99.5")! && slo.window == .rolling(.days(30)))
+        #expect(slo.sli == .ratio(good: nil, bad: #"claims_total{code=~"(5..|429)"}"#, total: "claims_total"))
+        do {
+            _ = try OpenSLOReader.parse(
+                "version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: 99\n    sli: {raw: {error_ratio_query: x}}\n",
+                file: "sloth.yaml")
+            Issue.record("raw SLIs must be refused")
+        } catch {
+            #expect(error.issues.first?.line == 6 && error.issues.first?.message.contains("only events SLIs") == true, "\(error)")
+        }
+    }
+}

@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// Reads SLOs from OpenSLO v1 YAML (`kind: SLO`, and `kind: SLI` for `indicatorRef`), into the
+/// Reads SLOs from OpenSLO v1 YAML (`kind: SLO`, and `kind: SLI` for `indicatorRef`), or from a
+/// Sloth `prometheus/v1` spec, into the
 /// SLOs of the services they name. What hms-ops cannot evaluate exactly is refused with the file,
 /// line and what to do, never approximated: threshold metrics, composite objectives, time slices
 /// other than one minute, queries that are not a selector (optionally inside `sum(rate(...))`).
@@ -28,6 +29,15 @@ public enum OpenSLOReader {
             throw ConfigErrors([ConfigLoader.syntaxIssue(error, file: file)])
         }
         var r = YAMLReader(file: file)
+        if documents.count == 1, let version = documents[0].mapping?["version"]?.scalar?.string {
+            guard version == "prometheus/v1" else {
+                r.report(documents[0].mapping?["version"], "version", "only Sloth's prometheus/v1 specs are read, got '\(YAMLReader.clip(version))'")
+                throw ConfigErrors(r.issues)
+            }
+            let out = readSloth(documents[0], &r)
+            guard r.issues.isEmpty else { throw ConfigErrors(r.issues) }
+            return out
+        }
         var slis: [String: Node] = [:]
         var slos: [(Node, String)] = []
         for (index, document) in documents.enumerated() {
@@ -234,6 +244,63 @@ public enum OpenSLOReader {
         if ratio["total"] == nil { r.report(ratioNode, "\(field).ratioMetric.total", "missing") }
         guard let total, good != nil || bad != nil else { return nil }
         return .ratio(good: good, bad: bad, total: total)
+    }
+
+    /// A Sloth `prometheus/v1` spec: `service`, and `slos[]` with `name`, `objective` and
+    /// `sli.events` (`error_query`, `total_query`), each a selector inside `sum(rate(...[{{.window}}]))`.
+    /// Sloth's windows are 30 days unless told otherwise; so are these.
+    static func readSloth(_ node: Node, _ r: inout YAMLReader) -> [Imported] {
+        guard let keys = r.mapping(node, "", allowed: ["version", "service", "labels", "slos"]) else { return [] }
+        let service = keys["service"].flatMap { r.string($0.value, "service", maxLength: 63) }
+        if keys["service"] == nil { r.report(node, "service", "missing; name the hms-ops service id these SLOs belong to") }
+        guard let (_, list) = keys["slos"], let items = r.sequence(list, "slos", of: "SLOs") else {
+            if keys["slos"] == nil { r.report(node, "slos", "missing") }
+            return []
+        }
+        var out: [Imported] = []
+        for (i, item) in items.enumerated() {
+            let field = "slos[\(i)]"
+            let before = r.issues.count
+            guard let slo = r.mapping(item, field, allowed: ["name", "objective", "description", "labels", "sli", "alerting"]) else { continue }
+            let name = slo["name"].flatMap { r.string($0.value, "\(field).name", maxLength: 63) }
+            if let name, !ConfigLoader.isIdentifier(name) {
+                r.report(slo["name"]?.value, "\(field).name", "'\(YAMLReader.clip(name))' cannot be an SLO id; use lowercase letters, digits and '-'")
+            }
+            let objective = slo["objective"].flatMap { r.decimal($0.value, "\(field).objective") }
+            if let objective, objective <= 0 || objective >= 100 {
+                r.report(slo["objective"]?.value, "\(field).objective", "expected a percentage between 0 and 100, both excluded, got \(objective)")
+            }
+            var sli: SLIDefinition?
+            if let (_, sliNode) = slo["sli"], let kinds = r.mapping(sliNode, "\(field).sli", allowed: ["events", "raw", "plugin"]) {
+                if let (key, _) = kinds["raw"] ?? kinds["plugin"] {
+                    r.report(
+                        key, "\(field).sli",
+                        "only events SLIs are supported (error_query and total_query); raw ratios and plugins cannot be added up exactly")
+                } else if let (_, events) = kinds["events"],
+                    let queries = r.mapping(events, "\(field).sli.events", allowed: ["error_query", "total_query"])
+                {
+                    var selectors: [String: String] = [:]
+                    for name in ["error_query", "total_query"] {
+                        guard let (_, n) = queries[name], let text = r.string(n, "\(field).sli.events.\(name)") else {
+                            if queries[name] == nil { r.report(events, "\(field).sli.events.\(name)", "missing") }
+                            continue
+                        }
+                        if let selector = selector(in: text) {
+                            selectors[name] = selector
+                        } else {
+                            r.report(
+                                n, "\(field).sli.events.\(name)", "'\(YAMLReader.clip(text))' is not a selector inside sum(rate(...[{{.window}}]))")
+                        }
+                    }
+                    if let bad = selectors["error_query"], let total = selectors["total_query"] { sli = .ratio(good: nil, bad: bad, total: total) }
+                }
+            } else if slo["sli"] == nil {
+                r.report(item, "\(field).sli", "missing")
+            }
+            guard r.issues.count == before, let service, let name, let objective, let sli else { continue }
+            out.append(Imported(service: service, slo: SLODefinition(id: name, objective: objective, sli: sli, method: .occurrences)))
+        }
+        return out
     }
 
     /// The selector a Prometheus metric source queries: a selector, or one inside `rate(...)` or
