@@ -59,6 +59,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "parse-bench", dependencies: ["SLAService"], path: "benchmarks/ingest/parse-bench"),
+        .executableTarget(
+            name: "slo-bench", dependencies: ["SLAService", .product(name: "Logging", package: "swift-log")], path: "benchmarks/api/slo-bench"),
         .testTarget(
             name: "SLAServiceTests",
             dependencies: [

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Public API throughput: requests per second for /public/v1/services/crop-relief/sla with wrk at
+# Public API throughput (and, last, SLO evaluation time against history length): requests per second for /public/v1/services/crop-relief/sla with wrk at
 # 64 connections, against nginx serving the same bytes as a static file, in one run. hms-ops is
 # the release build serving a configuration with the demo's service (answers come from the SLO
 # snapshot; no database read per request). Prints both and the ratio (goal: at least 0.8).
@@ -80,3 +80,7 @@ b=$(rps "http://127.0.0.1:$theirs$path")
 awk -v a="$a" -v b="$b" -v c="$connections" 'BEGIN {
   printf "hms-ops %.0f requests/s, nginx (static file) %.0f requests/s at %d connections: ratio %.2f (goal: at least 0.8)\n", a, b, c, a / b
 }'
+
+# SLO evaluation time with 365 days of history against 1 day (embedded PostgreSQL each).
+swift build -c release --product slo-bench --scratch-path .build-release >/dev/null
+.build-release/release/slo-bench benchmarks/import/generate.py

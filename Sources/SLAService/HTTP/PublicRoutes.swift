@@ -176,15 +176,7 @@ struct PublicRoutes: Sendable {
         guard let postgres else { return .failure(APIError(.serviceUnavailable, "history is not available here")) }
         do {
             let reader = SLOStatusReader(postgres: postgres, logger: logger)
-            var entries: [SLOSnapshot.Entry] = []
-            for slo in service.slos {
-                do {
-                    entries.append(.init(service: service.id, slo: slo, status: try await reader.status(slo, of: service, at: at)))
-                } catch let problem as SLISelectors.Problem {
-                    entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
-                }
-            }
-            var snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
+            var snapshot = SLOSnapshot(evaluatedAt: at, entries: try await reader.entries(of: service, at: at))
             snapshot.periods[service.id] = [
                 period: try await PeriodSummary.read(service, name: period, span: span, postgres: postgres, logger: logger)
             ]

@@ -108,15 +108,7 @@ public struct SLOSnapshotService: Service {
     func evaluate(at: Int64) async throws -> SLOSnapshot {
         let reader = SLOStatusReader(postgres: postgres, logger: logger)
         var entries: [SLOSnapshot.Entry] = []
-        for service in services {
-            for slo in service.slos {
-                do {
-                    entries.append(.init(service: service.id, slo: slo, status: try await reader.status(slo, of: service, at: at)))
-                } catch let problem as SLISelectors.Problem {
-                    entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
-                }
-            }
-        }
+        for service in services { entries += try await reader.entries(of: service, at: at) }
         var snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
         if summarizePeriods { snapshot.periods = try await periods(at: at) }
         return snapshot

@@ -45,4 +45,18 @@ public struct SLOStatusReader: Sendable {
         let slices = try await reader.minutes(selectors, in: TimeSpan(start: min(burnStart, window.start), end: now))
         return SLOEvaluator.evaluate(objective, window: window, at: at, slices: slices)
     }
+
+    /// Every SLO of `service` at `at`; an SLO that is wrong in itself (e.g. a latency bound that is
+    /// not a bucket bound) has its problem in its entry instead of a status. Database failures throw.
+    public func entries(of service: ServiceDefinition, at: Int64) async throws -> [SLOSnapshot.Entry] {
+        var entries: [SLOSnapshot.Entry] = []
+        for slo in service.slos {
+            do {
+                entries.append(.init(service: service.id, slo: slo, status: try await status(slo, of: service, at: at)))
+            } catch let problem as SLISelectors.Problem {
+                entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
+            }
+        }
+        return entries
+    }
 }
