@@ -371,3 +371,44 @@ extension PublicAPITests {
         }
     }
 }
+
+/// Per-hour tallies: the same answers as every minute read, kept, and dropped when minutes change.
+@Suite("SLO hour tallies")
+struct SLOHourTallyTests {
+    @Test func talliesAgreeWithMinutesAndLateMinutesRefreshThem() async throws {
+        let history = SLOStatusTests.history()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-tally-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try history.text.write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)
+        let service = DemoConfig.make(demoPort: 8000).services[0]
+        let slo = try #require(service.slos.first { $0.id == "median-latency" })
+        let url = try await TestDatabase.fresh("slo_tally")
+        try await TestDatabase.withClient(url) { client in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            var sink = BackfillSink(writer: writer, retention: HMSConfig.Retention())
+            _ = try await OpenMetricsImport(path: folder + "/history.om", service: service.id).run(into: &sink)
+            let reader = SLOStatusReader(postgres: client, logger: TestDatabase.logger)
+            let at = history.end * 1000
+            let first = try await reader.status(slo, of: service, at: at)
+            let stored = try await client.query("SELECT count(*)::int8 FROM slo_hour_tally", logger: TestDatabase.logger)
+            for try await n in stored.decode(Int64.self) { #expect(n >= 72, "\(n) hour tallies kept") }
+            // Read again from the tallies: the same; and the same as adding up every minute.
+            #expect(try await reader.status(slo, of: service, at: at) == first)
+            let selectors = try SLISelectors(slo.sli, service: service.id)
+            let minutes = try await reader.reader.minutes(selectors, in: TimeSpan(start: first.window.start, end: at))
+            let reference = SLOEvaluator.evaluate(slo.objectiveValue, window: first.window, at: at, slices: minutes)
+            #expect(first.attainment == reference.attainment && first.budgetConsumed == reference.budgetConsumed && first.budgetConsumed == 30)
+            #expect(first.burnRates == reference.burnRates)
+            // A late minute (a replay) turns a good minute of an old hour bad: its hour's tally goes.
+            let good = SeriesKey(metric: "latency_ms_bucket", labels: [Label("le", "250"), Label("job", service.id)], kind: .histogramBucket)
+            let minute = (history.start + 600 * 60) * 1000
+            try await writer.write([
+                .init(series: good, minute: minute, increase: 0, min: nil, max: nil, sum: nil, count: 1, last: 0, lastTimestamp: minute + 1000)
+            ])
+            let later = try await reader.status(slo, of: service, at: at)
+            #expect(later.budgetConsumed == 31, "the replayed minute counts: \(later.budgetConsumed)")
+        }
+    }
+}

@@ -141,6 +141,17 @@ public enum SLOEvaluator {
             self.total = total
         }
 
+        /// Two tallies together.
+        public static func + (a: Tally, b: Tally) -> Tally {
+            var sum = a
+            sum.good += b.good
+            sum.total += b.total
+            sum.slices += b.slices
+            sum.goodSlices += b.goodSlices
+            sum.ratioSum += b.ratioSum
+            return sum
+        }
+
         mutating func add(_ slice: SLISlice, threshold: Double) {
             guard let ratio = slice.ratio else { return }
             good += min(slice.good, slice.total)
@@ -192,6 +203,16 @@ public enum SLOEvaluator {
             inWindow = windowTotals
             if inWindow.total > 0 { inWindow.slices = max(minutes, 1) }
         }
+        return evaluate(objective, window: window, at: at, windowTally: inWindow, burnTallies: burns)
+    }
+
+    /// The same from tallies already added up: the window's (so far) and each burn window's.
+    public static func evaluate(
+        _ objective: Objective, window: TimeSpan, at: Int64, windowTally inWindow: Tally, burnTallies burns: [BurnWindow: Tally]
+    )
+        -> SLOStatus
+    {
+        let now = min(RangePlan.floor(at, 60_000), window.end)
         let allowed = objective.allowedFraction
         var status = SLOStatus(
             window: window, at: at, method: objective.method, attainment: inWindow.badShare(objective.method).map { 1 - $0 },

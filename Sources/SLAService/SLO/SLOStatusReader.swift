@@ -27,7 +27,7 @@ public struct SLOStatusReader: Sendable {
 
     /// Where `slo` of `service` stood at `at` (milliseconds): minutes up to the last complete one
     /// before `at` count. Occurrences windows read whole hours and days; time slices and burn
-    /// rates read minutes (burn rates the last 3 days of them).
+    /// rates add up per-hour tallies and the minutes at their edges (`SLOHourTallies`).
     public func status(_ slo: SLODefinition, of service: ServiceDefinition, at: Int64) async throws -> SLOStatus {
         let selectors = try SLISelectors(slo.sli, service: service.id)
         try await reader.checkBound(slo.sli, selectors)
@@ -35,15 +35,24 @@ public struct SLOStatusReader: Sendable {
         let window = slo.window.span(at: at, timeZone: zone)
         let objective = slo.objectiveValue
         let now = min(RangePlan.floor(at, 60_000), window.end)
-        let burnStart = now - BurnWindow.d3.minutes * 60_000
-        if objective.method == .occurrences {
-            let slices = try await reader.minutes(selectors, in: TimeSpan(start: burnStart, end: now))
-            let totals = try await reader.totals(selectors, in: TimeSpan(start: window.start, end: now))
-            return SLOEvaluator.evaluate(
-                objective, window: window, at: at, slices: slices, windowTotals: .init(good: totals.good, total: totals.total))
+        let tallies = SLOHourTallies(reader: reader, postgres: reader.postgres, logger: reader.logger)
+        let threshold = objective.sliceThreshold
+        let unsettled = try await tallies.unsettledFrom()
+        var burns: [BurnWindow: SLOEvaluator.Tally] = [:]
+        for burn in BurnWindow.allCases {
+            burns[burn] = try await tallies.tally(
+                selectors, threshold: threshold, in: TimeSpan(start: now - burn.minutes * 60_000, end: now), unsettledFrom: unsettled)
         }
-        let slices = try await reader.minutes(selectors, in: TimeSpan(start: min(burnStart, window.start), end: now))
-        return SLOEvaluator.evaluate(objective, window: window, at: at, slices: slices)
+        let windowSoFar = TimeSpan(start: window.start, end: max(window.start, now))
+        var inWindow = try await tallies.tally(selectors, threshold: threshold, in: windowSoFar, unsettledFrom: unsettled)
+        if objective.method == .occurrences {
+            // Events add up exactly from day and hour rows too; tallies of the same events agree.
+            let totals = try await reader.totals(selectors, in: windowSoFar)
+            let minutes = inWindow.slices
+            inWindow = SLOEvaluator.Tally(good: totals.good, total: totals.total)
+            if totals.total > 0 { inWindow.slices = max(minutes, 1) }
+        }
+        return SLOEvaluator.evaluate(objective, window: window, at: at, windowTally: inWindow, burnTallies: burns.filter { $0.value.slices > 0 })
     }
 
     /// Every SLO of `service` at `at`; an SLO that is wrong in itself (e.g. a latency bound that is

@@ -19,5 +19,6 @@ public struct Migration: Sendable {
         .m0004LeanMinuteRows,
         .m0005ImportProgress,
         .m0006SLOStatus,
+        .m0007SLOHourTally,
     ]
 }

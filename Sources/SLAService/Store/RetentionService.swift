@@ -45,6 +45,7 @@ public struct RetentionService: Service {
         let plans: [(table: String, condition: String, cutoffs: [Int64])] = [
             ("rollup_1m", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[0]]), ("rollup_1h", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[1]]),
             ("rollup_1d", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[2]]), ("slo_status", thinning, cutoffs),
+            ("slo_hour_tally", "hour < to_timestamp($1 / 1000.0)", [cutoffs[2]]),
         ]
         for (table, condition, bounds) in plans {
             var binds = PostgresBindings()

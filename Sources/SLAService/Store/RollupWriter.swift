@@ -98,6 +98,11 @@ public final class RollupWriter: Sendable {
             """, logger: logger)
         if !lateSeries.isEmpty {
             try await fold(.hour, series: lateSeries, times: lateMinutes)
+            // SLO tallies of those hours were made without these minutes.
+            let lateHours = Array(Set(lateMinutes.map { RangePlan.floor($0, FoldLevel.hour.milliseconds) }))
+            try await postgres.query(
+                "DELETE FROM slo_hour_tally WHERE hour = ANY(ARRAY(SELECT to_timestamp(h / 1000.0) FROM UNNEST(\(lateHours)::int8[]) AS u(h)))",
+                logger: logger)
             // Days already complete are refolded now; a day still in progress is folded when it ends.
             let dayMs = FoldLevel.day.milliseconds
             var doneSeries: [Int64] = [], doneTimes: [Int64] = []
