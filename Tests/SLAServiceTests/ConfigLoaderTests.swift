@@ -108,6 +108,12 @@ struct ConfigLoaderTests {
         #expect(wrong.field == "services[0].slos[0].slice_target" && wrong.message.contains("only a Timeslices SLO"), "\(wrong)")
         let range = try only(Self.sloConfig("slice_target: 1.5"))
         #expect(range.message.contains("at most 1"), "\(range)")
+        let noData = try ConfigLoader.parse(
+            "rate_cards_dir: \(Self.rateCards)\n" + Self.sloConfig("budgeting_method: Timeslices\nno_data: bad"), file: "hms.yaml", baseDirectory: "/"
+        )
+        #expect(noData.services[0].slos[0].objectiveValue.noData == .bad)
+        let events = try only(Self.sloConfig("no_data: good"))
+        #expect(events.message.contains("only time slices"), "\(events)")
     }
 
     @Test func badDurationNamesTheValue() throws {

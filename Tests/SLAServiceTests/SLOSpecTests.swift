@@ -149,6 +149,22 @@ struct SLOSpecTests {
         #expect(empty.attainment == nil && empty.budgetRemaining == nil && empty.exhaustsAt == nil)
     }
 
+    @Test func minutesWithoutDataCountOnlyWhenTheSLOSaysSo() {
+        let window = TimeSpan(start: Self.t0, end: Self.t0 + 30 * Self.day)
+        // Ten minutes so far: two good, one bad, seven without data.
+        let slices = Self.minutes([(10, 10), (0, 0), (0, 0), (0, 0), (0, 0), (1, 10), (0, 0), (0, 0), (0, 0), (10, 10)])
+        func status(_ noData: Objective.NoData) -> SLOStatus {
+            SLOEvaluator.evaluate(
+                Objective(percent: 99, method: .timeslices, sliceTarget: Decimal(string: "0.9"), noData: noData), window: window,
+                at: Self.t0 + 10 * Self.minute, slices: slices)
+        }
+        #expect(status(.ignore).minutesWithData == 3 && status(.ignore).budgetConsumed == 1)
+        #expect(status(.bad).budgetConsumed == 8 && abs((status(.bad).attainment ?? 0) - 0.2) < 1e-12)
+        #expect(status(.good).budgetConsumed == 1 && status(.good).attainment == 0.9)
+        // Burn windows count their own minutes: the last 5 hold 1 bad minute and 3 without data.
+        #expect(status(.bad).burnRates[.m5] == (4.0 / 5) / 0.01)
+    }
+
     @Test func timeSliceBudgetsAreMinutesOfTheWholeWindow() {
         let window = TimeSpan(start: Self.t0, end: Self.t0 + 30 * Self.day)
         let slices = Self.minutes([(1, 10), (10, 10)])

@@ -302,7 +302,9 @@ public enum ConfigLoader {
     }
 
     static func readSLO(_ node: Node, _ field: String, _ r: inout YAMLReader) -> SLODefinition? {
-        guard let keys = r.mapping(node, field, allowed: ["id", "objective", "window", "calendar", "sli", "budgeting_method", "slice_target"])
+        guard
+            let keys = r.mapping(
+                node, field, allowed: ["id", "objective", "window", "calendar", "sli", "budgeting_method", "slice_target", "no_data"])
         else { return nil }
         let before = r.issues.count
         var id: String?
@@ -368,8 +370,22 @@ public enum ConfigLoader {
                 sliceTarget = value
             }
         }
+        var noData = Objective.NoData.ignore
+        if let (_, n) = keys["no_data"], let text = r.string(n, "\(field).no_data") {
+            if let value = Objective.NoData(rawValue: text) {
+                noData = value
+            } else {
+                r.report(n, "\(field).no_data", "expected ignore, good or bad, got '\(YAMLReader.clip(text))'")
+            }
+        }
         guard r.issues.count == before, let id, let objective, let sli else { return nil }
-        return SLODefinition(id: id, objective: objective, window: window, sli: sli, method: method, sliceTarget: sliceTarget)
+        var slo = SLODefinition(id: id, objective: objective, window: window, sli: sli, method: method, sliceTarget: sliceTarget)
+        slo.noData = noData
+        if noData != .ignore, slo.objectiveValue.method == .occurrences, let (_, n) = keys["no_data"] {
+            r.report(n, "\(field).no_data", "only time slices have minutes without data to count; an Occurrences SLO counts events")
+            return nil
+        }
+        return slo
     }
 
     static func readSLI(_ node: Node, _ field: String, _ r: inout YAMLReader) -> SLIDefinition? {

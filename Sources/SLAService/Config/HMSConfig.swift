@@ -127,6 +127,8 @@ public struct SLODefinition: Sendable, Equatable {
     public var method: BudgetingMethod?
     /// Timeslices: a minute is good when its ratio is at or above this (a fraction).
     public var sliceTarget: Decimal?
+    /// Time slices: what a minute without data counts as (neither, by default).
+    public var noData: Objective.NoData = .ignore
 
     public init(
         id: String, objective: Decimal, window: SLOWindow = .rolling(.days(30)), sli: SLIDefinition, method: BudgetingMethod? = nil,

@@ -35,11 +35,17 @@ public struct Objective: Sendable, Equatable {
     public var method: BudgetingMethod
     /// Timeslices: a minute is good when its ratio is at or above this; the target when not set.
     public var sliceTarget: Decimal?
+    /// Time slices: what a minute without data counts as.
+    public var noData: NoData
 
-    public init(percent: Decimal, method: BudgetingMethod = .occurrences, sliceTarget: Decimal? = nil) {
+    /// A minute without data: neither good nor bad (the default), or counted as one of them.
+    public enum NoData: String, Sendable, CaseIterable, Codable { case ignore, good, bad }
+
+    public init(percent: Decimal, method: BudgetingMethod = .occurrences, sliceTarget: Decimal? = nil, noData: NoData = .ignore) {
         target = percent / 100
         self.method = method
         self.sliceTarget = sliceTarget
+        self.noData = noData
     }
 
     /// The fraction allowed to be bad: the error budget as a share of the window.
@@ -214,6 +220,23 @@ public enum SLOEvaluator {
     {
         let now = min(RangePlan.floor(at, 60_000), window.end)
         let allowed = objective.allowedFraction
+        var inWindow = inWindow
+        var burns = burns
+        if objective.method != .occurrences, objective.noData != .ignore {
+            // Minutes without data count as good or bad minutes (ratio 1 or 0).
+            func filled(_ tally: Tally, minutes: Int64) -> Tally {
+                var tally = tally
+                let missing = max(0, Int(minutes) - tally.slices)
+                tally.slices += missing
+                if objective.noData == .good {
+                    tally.goodSlices += missing
+                    tally.ratioSum += Double(missing)
+                }
+                return tally
+            }
+            inWindow = filled(inWindow, minutes: max(0, now - window.start) / 60_000)
+            for burn in BurnWindow.allCases { burns[burn] = filled(burns[burn] ?? Tally(), minutes: burn.minutes) }
+        }
         var status = SLOStatus(
             window: window, at: at, method: objective.method, attainment: inWindow.badShare(objective.method).map { 1 - $0 },
             budgetUnit: objective.method == .occurrences ? .events : .minutes, budgetTotal: 0, budgetConsumed: 0, budgetRemaining: nil,

@@ -11,8 +11,10 @@ extension SLODefinition {
     public var objectiveValue: Objective {
         var percentileTarget: Decimal?
         if case .latency(_, let percentile?, _) = sli { percentileTarget = percentile / 100 }
-        if let method { return Objective(percent: objective, method: method, sliceTarget: sliceTarget ?? percentileTarget) }
-        if let percentileTarget { return Objective(percent: objective, method: .timeslices, sliceTarget: sliceTarget ?? percentileTarget) }
+        if let method { return Objective(percent: objective, method: method, sliceTarget: sliceTarget ?? percentileTarget, noData: noData) }
+        if let percentileTarget {
+            return Objective(percent: objective, method: .timeslices, sliceTarget: sliceTarget ?? percentileTarget, noData: noData)
+        }
         return Objective(percent: objective, method: .occurrences)
     }
 }
