@@ -90,6 +90,14 @@ struct PublicRoutes: Sendable {
         let entries = Mutex<(stamp: Int64?, answers: [String: Rendered])>((nil, [:]))
     }
     let cache = Cache()
+    /// `at=` requests being answered now, and how many may be at once.
+    let history = Counter()
+    static let historyLimit = 4
+
+    final class Counter: Sendable {
+        let value = Mutex(0)
+        func withLock<T>(_ body: (inout Int) -> T) -> T { value.withLock { body(&$0) } }
+    }
 
     /// The answer for `key` from the current snapshot, rendered once per snapshot. Stale answers
     /// carry their age, so they are rendered each time.
@@ -174,6 +182,17 @@ struct PublicRoutes: Sendable {
             return sla(service, period: period, snapshot: nil)  // the same 400 as without at=
         }
         guard let postgres else { return .failure(APIError(.serviceUnavailable, "history is not available here")) }
+        // Each of these reads the database: a few at a time, the rest are told to come back.
+        guard
+            history.withLock({ inFlight in
+                guard inFlight < Self.historyLimit else { return false }
+                inFlight += 1
+                return true
+            })
+        else {
+            return .failure(APIError(.serviceUnavailable, "too many requests for past pages at once; try again in a few seconds"))
+        }
+        defer { history.withLock { $0 -= 1 } }
         do {
             let reader = SLOStatusReader(postgres: postgres, logger: logger)
             var snapshot = SLOSnapshot(evaluatedAt: at, entries: try await reader.entries(of: service, at: at))
