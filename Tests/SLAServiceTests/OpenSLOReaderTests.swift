@@ -102,6 +102,17 @@ struct OpenSLOReaderTests {
             #expect(error.issues.first?.message.contains("is for service 'svc', which this file does not define") == true, "\(error)")
             #expect(error.issues.first?.line == 4)
         }
+        // A calendar window in another zone than the service's is refused where it is written.
+        let calendar = Self.slo(extra: "  timeWindow: [{duration: 1M, calendar: {startTime: 2026-01-01 00:00:00, timeZone: Asia/Tokyo}}]")
+        try calendar.write(toFile: folder + "/tokyo.yaml", atomically: true, encoding: .utf8)
+        do {
+            _ = try ConfigLoader.parse(base.replacingOccurrences(of: "slo.yaml", with: "tokyo.yaml"), file: "hms.yaml", baseDirectory: folder)
+            Issue.record("a calendar window in another zone must be refused")
+        } catch {
+            let issue = try #require(error.issues.first)
+            #expect(issue.file == folder + "/tokyo.yaml" && issue.line == 17, "\(issue)")
+            #expect(issue.message.contains("follow the service's time_zone (UTC), not Asia/Tokyo"), "\(issue)")
+        }
         try "kind: SLO\n".write(toFile: folder + "/bad.yaml", atomically: true, encoding: .utf8)
         do {
             _ = try ConfigLoader.parse(base.replacingOccurrences(of: "slo.yaml", with: "bad.yaml"), file: "hms.yaml", baseDirectory: folder)

@@ -168,6 +168,13 @@ public enum ConfigLoader {
                     "SLO '\(entry.slo.id)' in \(path) is for service '\(YAMLReader.clip(entry.service))', which this file does not define")
                 continue
             }
+            if var zone = entry.timeZone, zone.message != config.services[index].timeZone {
+                zone.message =
+                    "calendar windows follow the service's time_zone (\(config.services[index].timeZone)), not \(YAMLReader.clip(zone.message)); "
+                    + "make them agree or leave timeZone out"
+                r.include([zone])
+                continue
+            }
             if config.services[index].slos.contains(where: { $0.id == entry.slo.id }) {
                 r.report(
                     node, field, "SLO '\(entry.slo.id)' in \(path) is already defined for service '\(entry.service)'; ids must be unique per service")

@@ -11,6 +11,8 @@ public enum OpenSLOReader {
     public struct Imported: Sendable, Equatable {
         public var service: String
         public var slo: SLODefinition
+        /// A calendar window's `calendar.timeZone`, and where it is written: it must be the service's.
+        public var timeZone: ConfigIssue?
     }
 
     /// Reads a file; every problem with its line.
@@ -106,10 +108,11 @@ public enum OpenSLOReader {
             r.report(node, "\(field).spec.indicator", "missing; give indicator or indicatorRef")
         }
         var window = SLOWindow.rolling(.days(30))
+        var zone: ConfigIssue?
         if let (_, windows) = keys["timeWindow"], let items = r.sequence(windows, "\(field).spec.timeWindow", of: "one time window") {
             if items.count != 1 {
                 r.report(windows, "\(field).spec.timeWindow", "expected exactly one time window, got \(items.count)")
-            } else if let parsed = readWindow(items[0], "\(field).spec.timeWindow[0]", &r) {
+            } else if let parsed = readWindow(items[0], "\(field).spec.timeWindow[0]", &r, zone: &zone) {
                 window = parsed
             }
         }
@@ -138,10 +141,11 @@ public enum OpenSLOReader {
         }
         guard r.issues.count == before, let service, let sli, let objective, let method else { return nil }
         return Imported(
-            service: service, slo: SLODefinition(id: name, objective: objective, window: window, sli: sli, method: method, sliceTarget: sliceTarget))
+            service: service, slo: SLODefinition(id: name, objective: objective, window: window, sli: sli, method: method, sliceTarget: sliceTarget),
+            timeZone: zone)
     }
 
-    static func readWindow(_ node: Node, _ field: String, _ r: inout YAMLReader) -> SLOWindow? {
+    static func readWindow(_ node: Node, _ field: String, _ r: inout YAMLReader, zone: inout ConfigIssue?) -> SLOWindow? {
         guard let keys = r.mapping(node, field, allowed: ["duration", "isRolling", "calendar"]) else { return nil }
         guard let (_, durationNode) = keys["duration"], let text = r.string(durationNode, "\(field).duration", maxLength: 16) else {
             if keys["duration"] == nil { r.report(node, "\(field).duration", "missing; such as 30d (rolling) or 1M (calendar)") }
@@ -154,8 +158,12 @@ public enum OpenSLOReader {
                 r.report(durationNode, "\(field).duration", "calendar windows here are 1w, 1M or 1Q, got '\(YAMLReader.clip(text))'")
                 return nil
             }
-            // The service's time_zone decides where a calendar period starts; calendar.startTime and
-            // calendar.timeZone are read as given by OpenSLO but not used (documented).
+            // The service's time_zone decides where a calendar period starts (calendar.startTime
+            // is not used); a calendar.timeZone is kept so the configuration can check it agrees.
+            if let (_, calendar) = keys["calendar"], let named = calendar.mapping?["timeZone"], let text = named.scalar?.string {
+                zone = ConfigIssue(
+                    file: r.file, line: named.mark?.line ?? 0, column: named.mark?.column ?? 0, field: "\(field).calendar.timeZone", message: text)
+            }
             return .calendar(unit)
         }
         guard let duration = ConfigDuration(parsing: text), duration >= .hours(1), duration <= .days(90) else {
