@@ -48,7 +48,7 @@ public struct PrometheusImport: Sendable {
 
     /// What identifies this import in `import_progress`: the same source, selectors and window.
     var source: String { "prometheus \(url) \(matchers.joined(separator: " ")) [\(from), \(to)) job=\(service ?? "")" }
-    var key: String { SHA256.hash(data: Data(source.utf8)).map { String($0, radix: 16).leftPad(2) }.joined() }
+    var key: String { Hex.sha256(Data(source.utf8)) }
 
     public func run(into sink: inout BackfillSink, postgres: PostgresClient, logger: Logger, progress: (Progress) -> Void = { _ in }) async throws
         -> ImportSummary

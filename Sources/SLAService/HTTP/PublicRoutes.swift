@@ -146,7 +146,7 @@ struct PublicRoutes: Sendable {
             data = xml ? Self.encode(detail, root: "error", xml: true) : Self.encode(["error": detail], root: "error", xml: false)
             headers[.contentType] = xml ? "application/xml; charset=utf-8" : "application/json"
         }
-        let tag = "\"" + SHA256.hash(data: data).prefix(16).map { String($0, radix: 16).leftPad(2) }.joined() + "\""
+        let tag = "\"" + Hex.sha256(data, bytes: 16) + "\""
         headers[.eTag] = tag
         return Rendered(status: status, headers: headers, body: ByteBuffer(bytes: data), tag: tag)
     }

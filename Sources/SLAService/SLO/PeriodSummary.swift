@@ -28,9 +28,8 @@ public struct PeriodSummary: Sendable, Equatable {
             if totals.total > 0 { summary.uptime = min(1, totals.good / totals.total) }
         }
         for slo in service.slos {
-            guard case .latency(let histogram, _, _) = slo.sli, var selector = try? Selector(parsing: histogram) else { continue }
-            if !selector.matchers.contains(where: { $0.label == "job" }) {
-                selector.matchers.append(.init(label: "job", op: .equal, value: service.id))
+            guard case .latency(let histogram, _, _) = slo.sli, let selector = try? SLISelectors.scoped(histogram, service: service.id) else {
+                continue
             }
             let buckets = try await reader.query.buckets(selector, from: span.start, to: span.end)
             summary.p50 = HistogramQuantile.quantile(0.5, buckets: buckets)

@@ -19,19 +19,22 @@ public struct SLISelectors: Sendable, Equatable {
         public var description: String
     }
 
-    public init(_ sli: SLIDefinition, service: String) throws(Problem) {
-        func scoped(_ text: String) throws(Problem) -> Selector {
-            var selector: Selector
-            do {
-                selector = try Selector(parsing: text)
-            } catch {
-                throw Problem(description: "selector \(text): \(error)")
-            }
-            if !selector.matchers.contains(where: { $0.label == "job" }) {
-                selector.matchers.append(.init(label: "job", op: .equal, value: service))
-            }
-            return selector
+    /// `text` as a selector of `service`'s series: `job="<service>"` added unless it names a job.
+    static func scoped(_ text: String, service: String) throws(Problem) -> Selector {
+        var selector: Selector
+        do {
+            selector = try Selector(parsing: text)
+        } catch {
+            throw Problem(description: "selector \(text): \(error)")
         }
+        if !selector.matchers.contains(where: { $0.label == "job" }) {
+            selector.matchers.append(.init(label: "job", op: .equal, value: service))
+        }
+        return selector
+    }
+
+    public init(_ sli: SLIDefinition, service: String) throws(Problem) {
+        func scoped(_ text: String) throws(Problem) -> Selector { try Self.scoped(text, service: service) }
         switch sli {
         case .ratio(let good, let bad, let total):
             self.good = try good.map(scoped)

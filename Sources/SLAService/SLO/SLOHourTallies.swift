@@ -18,7 +18,7 @@ struct SLOHourTallies: Sendable {
     static func key(_ selectors: SLISelectors, threshold: Double) -> String {
         let text =
             "\(selectors.good.map(\.description) ?? "")|\(selectors.bad.map(\.description) ?? "")|\(selectors.total)|\(selectors.fromGauge)|\(threshold)"
-        return SHA256.hash(data: Data(text.utf8)).prefix(16).map { String($0, radix: 16).leftPad(2) }.joined()
+        return Hex.sha256(Data(text.utf8), bytes: 16)
     }
 
     /// The start of the oldest hour still waiting for its fold: hours from there on may still change.

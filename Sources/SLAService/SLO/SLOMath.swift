@@ -191,9 +191,7 @@ public enum SLOEvaluator {
 
     /// Evaluates `objective` over `window` at `at` from `slices` (any order; those outside the
     /// window or from `at` on are ignored; burn windows may reach back before the window).
-    /// `windowTotals`, when given, stands for the window's events (Occurrences over a window
-    /// longer than the minutes kept); `slices` then serve the burn rates only.
-    public static func evaluate(_ objective: Objective, window: TimeSpan, at: Int64, slices: [SLISlice], windowTotals: Tally? = nil) -> SLOStatus {
+    public static func evaluate(_ objective: Objective, window: TimeSpan, at: Int64, slices: [SLISlice]) -> SLOStatus {
         let now = min(RangePlan.floor(at, 60_000), window.end)
         let threshold = objective.sliceThreshold
         var inWindow = Tally()
@@ -203,11 +201,6 @@ public enum SLOEvaluator {
             for burn in BurnWindow.allCases where slice.start >= now - burn.minutes * 60_000 {
                 burns[burn, default: Tally()].add(slice, threshold: threshold)
             }
-        }
-        if let windowTotals {
-            let minutes = inWindow.slices
-            inWindow = windowTotals
-            if inWindow.total > 0 { inWindow.slices = max(minutes, 1) }
         }
         return evaluate(objective, window: window, at: at, windowTally: inWindow, burnTallies: burns)
     }

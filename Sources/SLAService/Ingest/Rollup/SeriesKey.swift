@@ -109,16 +109,7 @@ public struct SeriesKey: Sendable, Hashable, Codable {
     public var hash: [UInt8] { Array(SHA256.hash(data: Array(canonical.utf8))) }
 
     /// The SHA-256 in lowercase hex.
-    var hashHex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in hash {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    var hashHex: String { Hex.encode(hash) }
 
     /// The labels as a JSON object, keys sorted, strings escaped per RFC 8259.
     var labelsJSON: String {
