@@ -45,32 +45,13 @@ server=$!
 for _ in $(seq 1 600); do grep -q "Dashboard running" "$work/serve.log" && break; sleep 0.2; done
 grep -q "Dashboard running" "$work/serve.log" || { cat "$work/serve.log"; exit 1; }
 
-# CPU seconds (user + system, reaped children included) of a process and its descendants.
-tree() {
-  local all=("$1") queue=("$1")
-  while ((${#queue[@]})); do
-    local next=()
-    for p in "${queue[@]}"; do
-      for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do next+=("$c"); all+=("$c"); done
-    done
-    queue=("${next[@]}")
-  done
-  echo "${all[@]}"
-}
-cpu_children() {  # the server's descendants: the embedded PostgreSQL
-  local ticks=0
-  for p in $(tree "$1"); do
-    [ "$p" = "$1" ] && continue
-    ticks=$((ticks + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' /proc/"$p"/stat 2>/dev/null || echo 0)))
-  done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
-}
+. benchmarks/lib/proc.sh
 
 echo "importing with hms-ops..."
-pg0=$(cpu_children "$server")
+pg0=$(cpu "$server" --descendants)
 /usr/bin/time -f "%e %U %S %M" -o "$work/ours.time" "$bin" import openmetrics "$work/history.om" --data-dir "$work/hms" \
   >"$work/ours.log" 2>"$work/ours.err" || { cat "$work/ours.err" "$work/ours.log"; exit 1; }
-pg1=$(cpu_children "$server")
+pg1=$(cpu "$server" --descendants)
 tail -1 "$work/ours.log" | sed 's/^/  /'
 head -1 "$work/ours.log" | sed 's/^/  /'
 

@@ -59,33 +59,7 @@ theirs=$!; pids+=($theirs)
 for _ in $(seq 1 600); do grep -q "Dashboard running" "$work/hms-ops.log" && break; sleep 0.2; done
 grep -q "Dashboard running" "$work/hms-ops.log" || { cat "$work/hms-ops.log"; exit 1; }
 
-# A process and all its descendants (the embedded PostgreSQL is a child of hms-ops).
-tree() {
-  local all=("$1") queue=("$1")
-  while ((${#queue[@]})); do
-    local next=()
-    for p in "${queue[@]}"; do
-      for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do next+=("$c"); all+=("$c"); done
-    done
-    queue=("${next[@]}")
-  done
-  echo "${all[@]}"
-}
-# CPU seconds of a tree: user + system of each live process and of its reaped children.
-cpu() {
-  local ticks=0
-  for p in $(tree "$1"); do
-    ticks=$((ticks + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' /proc/"$p"/stat 2>/dev/null || echo 0)))
-  done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
-}
-# CPU seconds of the process alone (its threads, not its children).
-cpu_self() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' /proc/"$1"/stat; }
-pss() {
-  local kb=0
-  for p in $(tree "$1"); do kb=$((kb + $(awk '/^Pss:/ { print $2 }' /proc/"$p"/smaps_rollup 2>/dev/null || echo 0))); done
-  echo $((kb / 1024))
-}
+. benchmarks/lib/proc.sh
 ingested() { curl -s "http://127.0.0.1:$ours_port/metrics" | awk '/^hms_samples_ingested_total/ { s += $2 } END { printf "%d", s }'; }
 appended() { curl -s "http://127.0.0.1:$prom_port/metrics" | awk '/^prometheus_tsdb_head_samples_appended_total/ { s += $2 } END { printf "%d", s }'; }
 
