@@ -254,6 +254,83 @@ struct BackfillTests {
         }
     }
 
+    /// The last closed calendar month in America/Chicago (a month in a zone with DST, so not
+    /// 30×24 h in general), imported from a file into hms-ops and as promtool blocks into
+    /// Prometheus. Uptime and p50/p95 as the public page states them for `period=YYYY-MM`, and the
+    /// attainment of a calendar-month SLO, agree with PromQL over the same month.
+    @Test(.timeLimit(.minutes(10)))
+    func aClosedCalendarMonthInChicagoAgreesWithPromQL() async throws {
+        let promtool = try #require(Subprocess.which("promtool"), "Debian's prometheus (promtool) is not installed: run `make test-tools`")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-month-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        let zone = try #require(TimeZone(identifier: "America/Chicago"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let thisMonth = try #require(calendar.dateInterval(of: .month, for: Date())?.start)
+        let lastMonth = try #require(calendar.date(byAdding: .month, value: -1, to: thisMonth))
+        let name = String(format: "%04d-%02d", calendar.component(.year, from: lastMonth), calendar.component(.month, from: lastMonth))
+        let span = try #require(SLOWindow.month(name, timeZone: zone))
+        #expect(span.start == Int64(lastMonth.timeIntervalSince1970) * 1000 && span.end == Int64(thisMonth.timeIntervalSince1970) * 1000)
+        // A day before the month (the first sample is a baseline) to an hour after it.
+        let end = Int(span.end / 1000) + 3600
+        let days = Double(end - Int(span.start / 1000) + 86_400) / 86_400
+        let file = folder + "/month.om"
+        let generator = CLITests.root + "/benchmarks/import/generate.py"
+        let generated = try Subprocess(
+            ["-c", "python3 '\(generator)' --days \(days) --step \(Self.step) --end \(end) > '\(file)'"], executable: "/bin/sh")
+        #expect(try await generated.waitForExit() == 0, "\(generated.text)")
+
+        let database = try await TestDatabase.fresh("backfill_month")
+        let (status, output) = try await Subprocess.run(["import", "openmetrics", file, "--config", try Self.config(folder, "file", database)])
+        #expect(status == 0, "\(output)")
+        let tsdb = folder + "/tsdb"
+        let blocks = try Subprocess(
+            ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=840h", "--quiet", file, tsdb], executable: promtool)
+        #expect(try await blocks.waitForExit(seconds: 120) == 0, "\(blocks.text)")
+
+        let service = ServiceDefinition(
+            id: "history", name: "History", timeZone: "America/Chicago",
+            slos: [
+                SLODefinition(
+                    id: "availability", objective: 99, window: .calendar(.month),
+                    sli: .ratio(good: #"requests_total{code!~"5..",job=""}"#, bad: nil, total: #"requests_total{job=""}"#)),
+                SLODefinition(id: "latency", objective: 99, sli: .latency(histogram: #"latency_seconds{job=""}"#, percentile: 50, below: 0.25)),
+            ])
+        let (ours, attainment) = try await TestDatabase.withClient(database) { client in
+            let summary = try await PeriodSummary.read(service, name: name, span: span, postgres: client, logger: TestDatabase.logger)
+            // The SLO as it stood in the month's last millisecond: every complete minute of it.
+            let slo = try await SLOStatusReader(postgres: client, logger: TestDatabase.logger)
+                .status(service.slos[0], of: service, at: span.end - 1)
+            #expect(slo.window == span)
+            return (summary, slo.attainment)
+        }
+
+        let port = try #require(PortProbe.freePort())
+        try await PrometheusComparisonTests.withPrometheus(
+            "global: {}\n", port: port, tsdb: tsdb, arguments: ["--storage.tsdb.retention.time=100y"]
+        ) { prometheus in
+            #expect(try await Self.ready(port), "Prometheus did not start: \(prometheus.text)")
+            // The month's real length (743, 744, 720 or 721 hours...), ending 1 ms before the next month.
+            let range = "\((span.end - span.start) / 1000)s"
+            let at = Double(span.end) / 1000 - 0.001
+            let uptime = try await Self.promql(
+                #"sum(increase(requests_total{code!~"5.."}[\#(range)])) / sum(increase(requests_total[\#(range)]))"#, at: at, port: port)
+            let p50 = try await Self.promql(
+                "histogram_quantile(0.5, sum by (le) (increase(latency_seconds_bucket[\(range)])))", at: at, port: port)
+            let p95 = try await Self.promql(
+                "histogram_quantile(0.95, sum by (le) (increase(latency_seconds_bucket[\(range)])))", at: at, port: port)
+            // PromQL extrapolates the month's intervals but one to the whole month, alike for good
+            // and total, so ratios and quantiles agree closely. The SLO counts complete minutes
+            // before its moment, which here are all of the month's samples.
+            #expect(abs((ours.uptime ?? 0) - uptime) < 0.0001, "\(name): uptime ours \(ours.uptime ?? .nan), PromQL \(uptime)")
+            #expect(abs((attainment ?? 0) - uptime) < 0.0001, "\(name): SLO attainment \(attainment ?? .nan), PromQL \(uptime)")
+            #expect(abs((ours.p50 ?? 0) - p50) <= p50 * 0.005, "\(name): p50 ours \(ours.p50 ?? .nan), PromQL \(p50)")
+            #expect(abs((ours.p95 ?? 0) - p95) <= p95 * 0.005, "\(name): p95 ours \(ours.p95 ?? .nan), PromQL \(p95)")
+        }
+    }
+
     /// One instant PromQL query's single value at `at` (Unix seconds).
     static func promql(_ query: String, at: Double, port: Int) async throws -> Double {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
