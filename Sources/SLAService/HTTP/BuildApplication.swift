@@ -42,12 +42,16 @@ public struct AppDependencies: Sendable {
 /// Assembles the router and the services of one hms-ops server. The CLI and the tests both call it.
 public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
     let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
+    let publicRoutes = PublicRoutes(services: config.services, store: dependencies.snapshots, postgres: dependencies.postgres, logger: logger)
+    let requestMetrics = RequestMetricHandles()
     let router = buildRouter(
         config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore, pipeline: dependencies.pipeline,
-        snapshots: dependencies.snapshots, postgres: dependencies.postgres, logger: logger)
+        snapshots: dependencies.snapshots, postgres: dependencies.postgres, logger: logger, publicRoutes: publicRoutes,
+        requestMetrics: requestMetrics)
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [PublicFastPath(routes: publicRoutes, metrics: requestMetrics)])),
         configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "hms-ops"),
         services: dependencies.services + [health],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.listen.port) },
@@ -65,16 +69,16 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
 func buildRouter(
     _ config: HMSConfig, registry: PrometheusCollectorRegistry, health: DatabaseHealth, pushStore: PushStore?,
     pipeline: IngestPipeline? = nil, snapshots: SLOSnapshotStore = .init(), postgres: PostgresClient? = nil,
-    logger: Logger = Logger(label: "hms-ops")
+    logger: Logger = Logger(label: "hms-ops"), publicRoutes: PublicRoutes? = nil, requestMetrics: RequestMetricHandles = .init()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(handles: requestMetrics))
     HealthRoutes(health: health).register(on: router)
     MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
-    PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger).register(on: router)
+    (publicRoutes ?? PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger)).register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
     if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }
     return router

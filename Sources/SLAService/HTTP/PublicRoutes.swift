@@ -32,7 +32,8 @@ struct PublicRoutes: Sendable {
         for suffix in ["", ".xml"] {
             router.get("public/v1/services\(suffix)") { request, _ in
                 let xml = Self.wantsXML(request, suffix)
-                return self.send(request, self.cached("services \(xml)") { self.render(self.list(), root: "services", xml: xml) })
+                return self.send(
+                    request, self.cached(Self.key(service: nil, period: nil, xml: xml)) { self.render(self.list(), root: "services", xml: xml) })
             }
             router.get("public/v1/services/:id/sla\(suffix)") { request, context in
                 let xml = Self.wantsXML(request, suffix)
@@ -49,7 +50,7 @@ struct PublicRoutes: Sendable {
                 guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || (store.snapshot?.periods[service.id]?[period] != nil) else {
                     return send(request, answer())
                 }
-                return send(request, cached("sla \(service.id) \(period) \(xml)", answer))
+                return send(request, cached(Self.key(service: service.id, period: period, xml: xml), answer))
             }
         }
         router.get("public/v1/schema/:name") { request, context in
@@ -65,8 +66,12 @@ struct PublicRoutes: Sendable {
 
     /// XML when the path ends in `.xml` or the client asks for it (and not for JSON first).
     static func wantsXML(_ request: Request, _ suffix: String) -> Bool {
-        if suffix == ".xml" { return true }
-        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        wantsXML(accept: request.headers[.accept], suffix: suffix == ".xml")
+    }
+
+    static func wantsXML(accept: String?, suffix: Bool) -> Bool {
+        if suffix { return true }
+        guard let accept = accept?.lowercased() else { return false }
         guard let xml = accept.range(of: "application/xml") ?? accept.range(of: "text/xml") else { return false }
         return accept.range(of: "application/json").map { xml.lowerBound < $0.lowerBound } ?? true
     }
@@ -83,6 +88,15 @@ struct PublicRoutes: Sendable {
         var headers: HTTPFields
         var body: ByteBuffer
         var tag: String
+
+        /// Whether an `If-None-Match` header names this answer (or `*`): then 304, no body.
+        func notModified(_ ifNoneMatch: String?) -> Bool {
+            guard status == .ok, let ifNoneMatch else { return false }
+            return ifNoneMatch.split(separator: ",").contains {
+                let candidate = $0.trimmingCharacters(in: .whitespaces)
+                return candidate == "*" || candidate.replacingOccurrences(of: "W/", with: "") == tag
+            }
+        }
     }
 
     /// Answers rendered from the current snapshot, by route and representation.
@@ -99,11 +113,23 @@ struct PublicRoutes: Sendable {
         func withLock<T>(_ body: (inout Int) -> T) -> T { value.withLock { body(&$0) } }
     }
 
+    /// The cache key of the services list (`service` nil) or of a service's SLA page.
+    static func key(service: String?, period: String?, xml: Bool) -> String {
+        guard let service else { return "services \(xml)" }
+        return "sla \(service) \(period ?? "30d") \(xml)"
+    }
+
+    /// The answer for `key` if it is rendered already for the current, fresh snapshot.
+    func hit(_ key: String) -> Rendered? {
+        guard let stamp = store.freshStamp else { return nil }
+        return cache.entries.withLock { $0.stamp == stamp ? $0.answers[key] : nil }
+    }
+
     /// The answer for `key` from the current snapshot, rendered once per snapshot. Stale answers
     /// carry their age, so they are rendered each time.
     func cached(_ key: String, _ render: () -> Rendered) -> Rendered {
         guard let snapshot = store.snapshot, !snapshot.stale else { return render() }
-        if let hit = cache.entries.withLock({ $0.stamp == snapshot.evaluatedAt ? $0.answers[key] : nil }) { return hit }
+        if let hit = hit(key) { return hit }
         let fresh = render()
         cache.entries.withLock { entries in
             if entries.stamp != snapshot.evaluatedAt { entries = (snapshot.evaluatedAt, [:]) }
@@ -114,14 +140,7 @@ struct PublicRoutes: Sendable {
 
     /// The rendered answer, or 304 when the client has it already.
     func send(_ request: Request, _ answer: Rendered) -> Response {
-        if answer.status == .ok, let asked = request.headers[.ifNoneMatch],
-            asked.split(separator: ",").contains(where: {
-                let candidate = $0.trimmingCharacters(in: .whitespaces)
-                return candidate == "*" || candidate.replacingOccurrences(of: "W/", with: "") == answer.tag
-            })
-        {
-            return Response(status: .notModified, headers: answer.headers)
-        }
+        if answer.notModified(request.headers[.ifNoneMatch]) { return Response(status: .notModified, headers: answer.headers) }
         return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: answer.body))
     }
 

@@ -34,6 +34,8 @@ public final class SLOSnapshotStore: Sendable {
     let months = Mutex<(at: Int64?, summaries: [String: [String: PeriodSummary]])>((nil, [:]))
     public init() {}
     public var snapshot: SLOSnapshot? { current.withLock { $0 } }
+    /// When the current snapshot was evaluated, if it is not stale (without copying it).
+    var freshStamp: Int64? { current.withLock { $0.flatMap { $0.stale ? nil : $0.evaluatedAt } } }
     func replace(_ snapshot: SLOSnapshot) { current.withLock { $0 = snapshot } }
     func markStale() { current.withLock { $0?.stale = true } }
 }
