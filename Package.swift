@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(name: "CProcessShims"),
         .target(name: "CostModel"),
-        .target(name: "Widgets"),
+        .target(name: "Widgets", resources: [.copy("Resources/ops-sla-card.js")]),
         .target(name: "ReportGen"),
         .executableTarget(
             name: "hms-ops",
@@ -72,7 +72,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
-        .testTarget(name: "WidgetsTests", dependencies: ["Widgets"]),
+        .testTarget(name: "WidgetsTests", dependencies: ["Widgets"], exclude: ["Golden"]),
         .testTarget(name: "ReportGenTests", dependencies: ["ReportGen"]),
         .testTarget(
             name: "IntegrationTests",

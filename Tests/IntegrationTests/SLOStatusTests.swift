@@ -276,6 +276,9 @@ struct PublicAPITests {
                 // The last day: 1440 minutes of 100 requests, 180 failed: 99.875 % shows as 99.87.
                 #expect(json["uptime_percent"] as? Double == 99.87, "\(json)")
                 #expect(json["status"] as? String == "operational")
+                let targets = try #require(json["targets"] as? [String: Any])
+                #expect(targets["uptime_percent"] as? String == "99.9")
+                #expect((targets["latency_ms"] as? [String: Any])?["below"] as? Double == 250, "\(targets)")
                 let latency = try #require(json["latency_ms"] as? [String: Any])
                 #expect((latency["p50"] as? Double ?? 0) > 0 && (latency["p50"] as? Double ?? 0) <= 100)
                 let period = try #require(json["period"] as? [String: Any])
@@ -327,6 +330,25 @@ struct PublicAPITests {
             let missing = try await http.execute(uri: "/public/v1/services/internal-batch/sla.xml", method: .get)
             #expect(missing.status == .notFound)
             try await Self.expectValidXML(Data(buffer: missing.body), PublicSchemas.errorXSD)
+            // The badge: the page's status and uptime, an image even for an unknown service.
+            let badge = try await http.execute(uri: "/public/v1/services/crop-relief/badge.svg", method: .get)
+            #expect(badge.status == .ok && badge.headers[.contentType] == "image/svg+xml; charset=utf-8")
+            #expect(String(buffer: badge.body).contains("Crop-Relief Online: Operational, uptime 99.87 % over the last 24 hours"))
+            #expect(badge.headers[.accessControlAllowOrigin] == "*" && badge.headers[.eTag] != nil)
+            let spanish = try await http.execute(uri: "/public/v1/services/crop-relief/badge.svg?lang=es&period=7d", method: .get)
+            #expect(String(buffer: spanish.body).contains("Operativo"))
+            for id in ["internal-batch", "no-such-service"] {
+                let unknown = try await http.execute(uri: "/public/v1/services/\(id)/badge.svg", method: .get)
+                #expect(unknown.status == .notFound && String(buffer: unknown.body).contains("<title id=\"t\">Service: unknown</title>"))
+            }
+            // The web component: CORS open, kept a week, revalidated by its ETag.
+            let script = try await http.execute(uri: "/widgets/ops-sla-card.js", method: .get)
+            #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8")
+            #expect(script.headers[.accessControlAllowOrigin] == "*" && script.headers[.cacheControl] == "public, max-age=604800")
+            #expect(String(buffer: script.body).contains("customElements.define(\"ops-sla-card\""))
+            let unchanged = try await http.execute(
+                uri: "/widgets/ops-sla-card.js", method: .get, headers: [.ifNoneMatch: script.headers[.eTag] ?? "none"])
+            #expect(unchanged.status == .notModified)
             for name in ["sla.json", "services.json", "error.json", "sla.xsd", "services.xsd", "error.xsd"] {
                 let schema = try await http.execute(uri: "/public/v1/schema/\(name)", method: .get)
                 #expect(schema.status == .ok && String(buffer: schema.body) == PublicSchemas.all[name])

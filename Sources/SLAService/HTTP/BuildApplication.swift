@@ -78,6 +78,7 @@ func buildRouter(
     HealthRoutes(health: health).register(on: router)
     MetricsRoutes(registry: registry).register(on: router)
     IndexPage(services: config.services).register(on: router)
+    WidgetRoutes().register(on: router)
     (publicRoutes ?? PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger)).register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
     if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }

@@ -1,4 +1,5 @@
 import Hummingbird
+import Widgets
 
 /// `GET /`: a server-rendered overview of what this server watches. Read-only, no scripts.
 struct IndexPage: Sendable {

@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import PostgresNIO
 import Synchronization
+import Widgets
 
 /// The public, read-only API: no login, open to every origin, cacheable, answered from the SLO
 /// snapshot alone (never the database). `GET /public/v1/services` and
@@ -53,6 +55,31 @@ struct PublicRoutes: Sendable {
                 return send(request, cached(Self.key(service: service.id, period: period, xml: xml), answer))
             }
         }
+        router.get("public/v1/services/:id/badge.svg") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let period = request.uri.queryParameters.get("period").map { String($0) } ?? "24h"
+            let language = request.uri.queryParameters.get("lang") == "es" ? "es" : "en"
+            guard let service = services.first(where: { $0.id == id }) else {
+                // An image that says so (a hidden service's looks the same), not a broken one.
+                return send(request, SLABadge.unknownService(language: language).rendered(status: .notFound))
+            }
+            guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || store.snapshot?.periods[service.id]?[period] != nil else {
+                return respond(
+                    request, .failure(APIError(.badRequest, "no badge for that period; use 24h, 7d, 30d, 90d or a month with figures")),
+                    root: "error", xml: false)
+            }
+            return send(
+                request,
+                cached("badge \(service.id) \(period) \(language)") {
+                    let snapshot = store.snapshot
+                    let summary = snapshot?.periods[service.id]?[period]
+                    let status = SLACardStatus(rawValue: Self.status(of: service, in: snapshot).rawValue) ?? .unknown
+                    let badge = SLABadge(
+                        name: service.name, status: status, uptimePercent: summary?.uptime.map { Self.floorPercent($0) },
+                        period: SLABadge.periodLabel(period, language: language), language: language)
+                    return badge.rendered(status: .ok)
+                })
+        }
         router.get("public/v1/schema/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
             guard let schema = PublicSchemas.all[name] else {
@@ -88,6 +115,12 @@ struct PublicRoutes: Sendable {
         var headers: HTTPFields
         var body: ByteBuffer
         var tag: String
+
+        /// This answer for `request`: 304 without a body when the client has it already.
+        func response(to request: Request) -> Response {
+            if notModified(request.headers[.ifNoneMatch]) { return Response(status: .notModified, headers: headers) }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+        }
 
         /// Whether an `If-None-Match` header names this answer (or `*`): then 304, no body.
         func notModified(_ ifNoneMatch: String?) -> Bool {
@@ -140,8 +173,7 @@ struct PublicRoutes: Sendable {
 
     /// The rendered answer, or 304 when the client has it already.
     func send(_ request: Request, _ answer: Rendered) -> Response {
-        if answer.notModified(request.headers[.ifNoneMatch]) { return Response(status: .notModified, headers: answer.headers) }
-        return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: answer.body))
+        answer.response(to: request)
     }
 
     func render(_ body: Result<Any, APIError>, root: String, xml: Bool, raw: String? = nil) -> Rendered {
@@ -253,6 +285,7 @@ struct PublicRoutes: Sendable {
         out["status"] = Self.status(of: service, in: snapshot).rawValue
         out["uptime_percent"] = summary?.uptime.map { Self.floorPercent($0) as Any } ?? NSNull()
         out["latency_ms"] = ["p50": summary?.p50.map { $0 as Any } ?? NSNull(), "p95": summary?.p95.map { $0 as Any } ?? NSNull()]
+        out["targets"] = Self.targets(of: service)
         out["slos"] = service.slos.map { slo -> [String: Any] in
             let status = snapshot?.entry(service: service.id, slo: slo.id)?.status
             return [
@@ -264,6 +297,32 @@ struct PublicRoutes: Sendable {
             ]
         }
         return .success(out)
+    }
+
+    /// A rendered answer of fixed bytes (`ops-sla-card.js`, a badge) with the public headers.
+    static func rendered(_ body: [UInt8], contentType: String, status: HTTPResponse.Status = .ok, cacheControl: String = "public, max-age=15")
+        -> Rendered
+    {
+        let tag = "\"" + Hex.sha256(Data(body), bytes: 16) + "\""
+        let headers: HTTPFields = [
+            .accessControlAllowOrigin: "*", .cacheControl: cacheControl, .contentType: contentType, .eTag: tag,
+            .crossOriginResourcePolicy: "cross-origin",
+        ]
+        return Rendered(status: status, headers: headers, body: ByteBuffer(bytes: body), tag: tag)
+    }
+
+    /// What `service` promises, as the card shows it beside its figures: the objective of the
+    /// SLO behind its uptime (its first ratio SLO, else a probe SLO) and its first latency bound.
+    static func targets(of service: ServiceDefinition) -> [String: Any] {
+        let availability = service.slos.first { if case .ratio = $0.sli { true } else { false } } ?? service.slos.first { $0.sli == .probe }
+        var latency: Any = NSNull()
+        for slo in service.slos {
+            if case .latency(_, let percentile, let below) = slo.sli {
+                latency = ["percentile": percentile.map { NSDecimalNumber(decimal: $0).doubleValue as Any } ?? NSNull(), "below": below]
+                break
+            }
+        }
+        return ["uptime_percent": availability.map { NSDecimalNumber(decimal: $0.objective).stringValue as Any } ?? NSNull(), "latency_ms": latency]
     }
 
     /// What every answer says of the snapshot behind it: when it was made, and, when it is
@@ -306,4 +365,15 @@ struct PublicRoutes: Sendable {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }
+}
+
+extension SLABadge {
+    /// The badge as a public answer.
+    func rendered(status: HTTPResponse.Status) -> PublicRoutes.Rendered {
+        PublicRoutes.rendered(Array(svg().utf8), contentType: "image/svg+xml; charset=utf-8", status: status)
+    }
+}
+
+extension HTTPField.Name {
+    static let crossOriginResourcePolicy = Self("Cross-Origin-Resource-Policy")!
 }

@@ -18,7 +18,7 @@ enum PublicSchemas {
           "$id": "/public/v1/schema/sla.json",
           "title": "A service's SLA over a period",
           "type": "object",
-          "required": ["service", "period", "status", "uptime_percent", "latency_ms", "slos", "generated_at", "stale", "age_seconds"],
+          "required": ["service", "period", "status", "uptime_percent", "latency_ms", "targets", "slos", "generated_at", "stale", "age_seconds"],
           "additionalProperties": false,
           "properties": {
             \(snapshotFields),
@@ -40,6 +40,20 @@ enum PublicSchemas {
             "latency_ms": {
               "type": "object", "required": ["p50", "p95"], "additionalProperties": false,
               "properties": {"p50": {"type": ["number", "null"], "minimum": 0}, "p95": {"type": ["number", "null"], "minimum": 0}}
+            },
+            "targets": {
+              "type": "object", "required": ["uptime_percent", "latency_ms"], "additionalProperties": false,
+              "description": "What the service promises: its availability objective and its latency bound, null where it has none.",
+              "properties": {
+                "uptime_percent": {"type": ["string", "null"], "pattern": "^[0-9]+(\\\\.[0-9]+)?$", "description": "Exact decimal, e.g. \\"99.9\\"."},
+                "latency_ms": {
+                  "oneOf": [
+                    {"type": "null"},
+                    {"type": "object", "required": ["percentile", "below"], "additionalProperties": false,
+                     "properties": {"percentile": {"type": ["number", "null"], "minimum": 0, "maximum": 100}, "below": {"type": "number", "minimum": 0}}}
+                  ]
+                }
+              }
             },
             "slos": {
               "type": "array",
@@ -141,6 +155,21 @@ enum PublicSchemas {
                     <xs:all>
                       <xs:element name="p50" type="xs:double" minOccurs="0"/>
                       <xs:element name="p95" type="xs:double" minOccurs="0"/>
+                    </xs:all>
+                  </xs:complexType>
+                </xs:element>
+                <xs:element name="targets">
+                  <xs:complexType>
+                    <xs:all>
+                      <xs:element name="uptime_percent" type="xs:decimal" minOccurs="0"/>
+                      <xs:element name="latency_ms" minOccurs="0">
+                        <xs:complexType>
+                          <xs:all>
+                            <xs:element name="percentile" type="xs:double" minOccurs="0"/>
+                            <xs:element name="below" type="xs:double"/>
+                          </xs:all>
+                        </xs:complexType>
+                      </xs:element>
                     </xs:all>
                   </xs:complexType>
                 </xs:element>

@@ -1,4 +1,5 @@
 import Foundation
+import Widgets
 
 /// The public answers as XML: the same tree as the JSON, element per key (sorted), an element per
 /// array item named for its list (`slos` holds `slo`s), nulls left out, every text escaped

@@ -1,6 +1,6 @@
 /// Escapes text for HTML or XML element content and double-quoted attribute values.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
