@@ -77,9 +77,10 @@ func buildRouter(
     router.add(middleware: RequestMetricsMiddleware(handles: requestMetrics))
     HealthRoutes(health: health).register(on: router)
     MetricsRoutes(registry: registry).register(on: router)
-    IndexPage(services: config.services).register(on: router)
+    let publicRoutes = publicRoutes ?? PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger)
+    DashboardPage(routes: publicRoutes).register(on: router)
     WidgetRoutes().register(on: router)
-    (publicRoutes ?? PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger)).register(on: router)
+    publicRoutes.register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
     if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }
     return router

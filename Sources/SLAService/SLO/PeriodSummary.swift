@@ -17,9 +17,9 @@ public struct PeriodSummary: Sendable, Equatable {
     public static let rolling: [(String, ConfigDuration)] = [("24h", .hours(24)), ("7d", .days(7)), ("30d", .days(30)), ("90d", .days(90))]
 
     /// Reads the summary of `service` over `span` from the rollups (hours and days read whole).
-    static func read(_ service: ServiceDefinition, name: String, span: TimeSpan, postgres: PostgresClient, logger: Logger) async throws
-        -> PeriodSummary
-    {
+    static func read(
+        _ service: ServiceDefinition, name: String, span: TimeSpan, postgres: PostgresClient, logger: Logger, latency: Bool = true
+    ) async throws -> PeriodSummary {
         var summary = PeriodSummary(name: name, span: span)
         let reader = SLIReader(postgres: postgres, logger: logger)
         let availability = service.slos.first { if case .ratio = $0.sli { true } else { false } }?.sli ?? (service.probes.isEmpty ? nil : .probe)
@@ -27,7 +27,7 @@ public struct PeriodSummary: Sendable, Equatable {
             let totals = try await reader.totals(selectors, in: span)
             if totals.total > 0 { summary.uptime = min(1, totals.good / totals.total) }
         }
-        for slo in service.slos {
+        for slo in service.slos where latency {
             guard case .latency(let histogram, _, _) = slo.sli, let selector = try? SLISelectors.scoped(histogram, service: service.id) else {
                 continue
             }

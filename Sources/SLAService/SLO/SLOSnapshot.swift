@@ -21,6 +21,10 @@ public struct SLOSnapshot: Sendable {
     public var entries: [Entry]
     /// Public services' summaries by service id and period name (`24h` … `90d`, `2026-10`).
     public var periods: [String: [String: PeriodSummary]] = [:]
+    /// The suite's metrics over each rolling period (`24h` … `90d`), public services only.
+    public var suite: [String: SuiteFigures] = [:]
+    /// Public services' last 90 days of daily uptime, by service id (re-read hourly).
+    public var days: [String: [DailyUptime]] = [:]
     /// True when the latest evaluation failed (the database is away) and these are older figures.
     public var stale = false
 
@@ -32,6 +36,8 @@ public final class SLOSnapshotStore: Sendable {
     private let current = Mutex<SLOSnapshot?>(nil)
     /// Closed months' summaries, and when they were read.
     let months = Mutex<(at: Int64?, summaries: [String: [String: PeriodSummary]])>((nil, [:]))
+    /// The 90-day strips, and when they were read.
+    let days = Mutex<(at: Int64?, days: [String: [DailyUptime]])>((nil, [:]))
     public init() {}
     public var snapshot: SLOSnapshot? { current.withLock { $0 } }
     /// When the current snapshot was evaluated, if it is not stale (without copying it).
@@ -112,7 +118,15 @@ public struct SLOSnapshotService: Service {
         var entries: [SLOSnapshot.Entry] = []
         for service in services { entries += try await reader.entries(of: service, at: at) }
         var snapshot = SLOSnapshot(evaluatedAt: at, entries: entries)
-        if summarizePeriods { snapshot.periods = try await periods(at: at) }
+        if summarizePeriods {
+            snapshot.periods = try await periods(at: at)
+            snapshot.days = try await days(at: at)
+            let now = RangePlan.floor(at, 60_000)
+            for (name, length) in PeriodSummary.rolling {
+                snapshot.suite[name] = try await SuiteFigures.read(
+                    services, span: TimeSpan(start: now - length.milliseconds, end: now), postgres: postgres, logger: logger)
+            }
+        }
         return snapshot
     }
 
@@ -150,6 +164,20 @@ public struct SLOSnapshotService: Service {
             out[service.id] = summaries.merging(closed[service.id] ?? [:]) { live, _ in live }
         }
         if refreshMonths { store.months.withLock { $0 = (now, closed) } }
+        return out
+    }
+
+    /// The public services' 90-day strips, re-read once an hour (a day's square changes slowly).
+    func days(at: Int64) async throws -> [String: [DailyUptime]] {
+        let now = RangePlan.floor(at, 60_000)
+        if let cached = store.days.withLock({ cache in cache.at.map { now - $0 < 3_600_000 && now >= $0 } == true ? cache.days : nil }) {
+            return cached
+        }
+        var out: [String: [DailyUptime]] = [:]
+        for service in services where service.isPublic {
+            out[service.id] = try await DailyUptime.read(service, days: 90, at: now, postgres: postgres, logger: logger)
+        }
+        store.days.withLock { $0 = (now, out) }
         return out
     }
 
