@@ -12,8 +12,9 @@ ARGS ?=
 
 .PHONY: up test test-tools deps build build-tests lint format bench clean
 
-# What only the tests need: a real Prometheus (and promtool) to compare against, xmllint for the XSDs.
-TEST_APT_PACKAGES := prometheus libxml2-utils
+# What only the tests need: a real Prometheus (and promtool) to compare against, xmllint for the
+# XSDs, Chromium and its WebDriver for the browser tests.
+TEST_APT_PACKAGES := prometheus libxml2-utils chromium chromium-driver
 
 # Installs the Debian packages named in $(1) that are missing (nothing when all are there).
 define apt_install
@@ -52,16 +53,21 @@ lint:
 format:
 	swift format --in-place --recursive Sources Tests Package.swift
 
-## Everything CI runs: format check, unit tests, and the integration tests on a real
-## PostgreSQL (an embedded cluster the test run starts itself; no database means failure).
+## Everything CI runs: format check, unit tests, the integration tests on a real PostgreSQL
+## (an embedded cluster the test run starts itself; no database means failure), and the browser
+## tests of the card, badge and dashboard in headless Chromium against the real server.
 test: build-tests lint test-tools
 	timeout --kill-after=30 1500 swift test --skip-build
+	timeout --kill-after=30 900 python3 Tests/Browser/test_browser.py --binary $(BIN)
 
-## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client; jsonschema validates API answers.
+## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client; jsonschema validates API
+## answers; Selenium drives Chromium; axe-core (in selenium-axe-python) checks accessibility.
 test-tools:
 	$(call apt_install,$(TEST_APT_PACKAGES))
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check jsonschema==4.26.0
+	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
+	@python3 -c 'import selenium_axe_python' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check selenium-axe-python==2.2.0
 
 bench: build
 	@for script in benchmarks/*.sh benchmarks/*/run.sh benchmarks/*/e2e.sh; do echo "== $$script"; bash "$$script" || exit 1; done

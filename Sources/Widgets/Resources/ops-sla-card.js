@@ -1,40 +1,31 @@
-/* <ops-sla-card>: whether a service keeps its promises, from hms-ops' public API.
-   No dependencies, no build step, no inline styles (works under a strict CSP).
-     <script type="module" src="https://ops.example.gov/widgets/ops-sla-card.js"></script>
-     <ops-sla-card service="crop-relief" period="24h"></ops-sla-card>
-   Attributes: service; period (24h, 7d, 30d, 90d or a month, 2026-10); api (the server's
-   address, default: where this script came from); lang (en, es; default: the page's); theme
-   (light, dark; default: the reader's setting); refresh (seconds, default 60).
-   The card sets state= on itself: loading, operational, degraded, breaching, unknown,
-   missing (no such public service), unreachable, stale.
-   Styling: --ops-card-bg, --ops-card-fg, --ops-card-muted, --ops-card-border, --ops-card-focus,
-   --ops-card-font, --ops-card-radius; parts card, title, status, figures, value, target, note,
-   footer, pause. */
+/* <ops-sla-card service="crop-relief" period="24h">: a service's promises, from hms-ops' public
+   API. No dependencies, no build step, no inline styles. Attributes, states, parts and theming:
+   docs/widget.md. */
 
 const HOME = new URL("/", import.meta.url).href;
 
 const WORDS = {
   en: {
     loading: "Loading…", operational: "Operational", degraded: "Degraded", breaching: "Breaching SLA",
-    unknown: "No data yet", missing: "Unknown service", unreachable: "Unavailable",
+    unknown: "No data yet", missing: "Unknown service", unreachable: "Unavailable", stale: "Out of date",
     missingNote: "No public service is called “%s”.", unreachableNote: "The service-level figures could not be loaded. Trying again.",
     staleNote: "These figures are %s minutes old: the source is not updating.",
     uptime: "Uptime", latency: "Median latency", budget: "Error budget left", target: "target %s", below: "target below %s",
-    overspent: "overspent", pause: "Pause updates", resume: "Resume updates", updated: "Updated %s", card: "Service level",
+    overspent: "overspent", pause: "Pause updates", resume: "Resume updates", updated: "Updated ", card: "Service level",
     periods: { "24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days" },
   },
   es: {
     loading: "Cargando…", operational: "Operativo", degraded: "Degradado", breaching: "Incumple el SLA",
-    unknown: "Aún sin datos", missing: "Servicio desconocido", unreachable: "No disponible",
+    unknown: "Aún sin datos", missing: "Servicio desconocido", unreachable: "No disponible", stale: "Desactualizado",
     missingNote: "No hay ningún servicio público llamado «%s».", unreachableNote: "No se pudieron cargar las cifras de nivel de servicio. Se reintentará.",
     staleNote: "Estas cifras tienen %s minutos: la fuente no se está actualizando.",
     uptime: "Disponibilidad", latency: "Latencia mediana", budget: "Presupuesto de error restante", target: "objetivo %s",
     below: "objetivo menos de %s", overspent: "agotado", pause: "Pausar actualizaciones", resume: "Reanudar actualizaciones",
-    updated: "Actualizado %s", card: "Nivel de servicio",
+    updated: "Actualizado ", card: "Nivel de servicio",
     periods: { "24h": "últimas 24 horas", "7d": "últimos 7 días", "30d": "últimos 30 días", "90d": "últimos 90 días" },
   },
 };
-const GLYPHS = { operational: "✓", degraded: "!", breaching: "✕", unknown: "?", missing: "?", unreachable: "!", loading: "…" };
+const GLYPHS = { operational: "✓", degraded: "!", breaching: "✕", unknown: "?", missing: "?", unreachable: "!", stale: "!", loading: "…" };
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`
@@ -52,7 +43,7 @@ display:block;max-width:24rem;font:var(--ops-card-font,15px/1.45 system-ui,sans-
 [part=title]{font-weight:600;font-size:1.1em;margin:0 0 .5rem}
 [part=status]{display:inline-block;font-weight:600;padding:.1rem .5rem;border-radius:1rem;color:var(--none);background:var(--none-bg)}
 .operational [part=status]{color:var(--ok);background:var(--ok-bg)}
-.degraded [part=status],.unreachable [part=status]{color:var(--warn);background:var(--warn-bg)}
+.degraded [part=status],.unreachable [part=status],.stale [part=status]{color:var(--warn);background:var(--warn-bg)}
 .breaching [part=status]{color:var(--bad);background:var(--bad-bg)}
 dl{margin:.75rem 0 0}dl div{display:flex;flex-wrap:wrap;gap:0 .5rem;margin:.25rem 0}dt{flex:1 1 9rem;color:var(--muted)}
 dd{margin:0;text-align:end}[part=value]{font-weight:600}[part=target],[part=note],[part=footer]{color:var(--muted)}
@@ -144,7 +135,8 @@ class OpsSlaCard extends HTMLElement {
     url.searchParams.set("period", this.#period);
     this.#render();
     try {
-      const response = await fetch(url, { signal: request.signal, headers: { accept: "application/json" }, credentials: "omit" });
+      // Revalidated each time (a 304 when unchanged): a refresh never shows an older answer than the server has.
+      const response = await fetch(url, { signal: request.signal, headers: { accept: "application/json" }, credentials: "omit", cache: "no-cache" });
       if (response.status === 404) { this.#state = "missing"; this.#last = null; }
       else if (!response.ok) throw new Error(`HTTP ${response.status}`);
       else { this.#last = await response.json(); this.#state = this.#last.status || "unknown"; }
@@ -170,20 +162,20 @@ class OpsSlaCard extends HTMLElement {
     const lang = w === WORDS.es ? "es" : "en";
     const shown = data?.stale && state !== "unreachable" ? "stale" : state;
     this.setAttribute("state", shown);
-    p.card.className = state;
+    p.card.className = shown;
     p.card.setAttribute("aria-busy", String(state === "loading"));
     p.card.setAttribute("lang", lang);
     const name = data?.service?.name || this.getAttribute("service") || w.card;
     p.title.textContent = name;
-    const word = w[state] || w.unknown;
-    p.status.replaceChildren(el("span", { "aria-hidden": "true" }, `${GLYPHS[state] || "?"} `), word);
+    const word = w[shown] || w.unknown;
+    p.status.replaceChildren(el("span", { "aria-hidden": "true" }, `${GLYPHS[shown] || "?"} `), word);
     const number = (value, digits) => new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
     const period = w.periods[this.#period] || this.#month(lang);
     const rows = [];
     if (data) {
       const targets = data.targets || {};
       if (data.uptime_percent != null)
-        rows.push([`${w.uptime} (${period})`, `${number(data.uptime_percent, 2)} %`, targets.uptime_percent && fill(w.target, `${targets.uptime_percent} %`)]);
+        rows.push([`${w.uptime} (${period})`, `${number(data.uptime_percent, 2)} %`, targets.uptime_percent && fill(w.target, `${new Intl.NumberFormat(lang, { maximumFractionDigits: 4 }).format(Number(targets.uptime_percent))} %`)]);
       if (data.latency_ms?.p50 != null)
         rows.push([w.latency, `${number(Math.ceil(data.latency_ms.p50), 0)} ms`, targets.latency_ms && fill(w.below, `${number(targets.latency_ms.below, 0)} ms`)]);
       const budgets = (data.slos || []).map((slo) => slo.error_budget_remaining_ratio).filter((ratio) => ratio != null);
@@ -199,7 +191,8 @@ class OpsSlaCard extends HTMLElement {
       : data?.stale ? fill(w.staleNote, Math.max(1, Math.round((data.age_seconds || 0) / 60))) : "";
     p.note.textContent = note;
     p.note.hidden = !note;
-    p.updated.textContent = data?.generated_at ? fill(w.updated, new Date(data.generated_at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" })) : "";
+    const at = data?.generated_at;
+    p.updated.replaceChildren(...(at ? [w.updated, el("time", { datetime: at }, new Date(at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }))] : []));
     p.pause.textContent = this.#paused ? w.resume : w.pause;
     p.pause.setAttribute("aria-pressed", String(this.#paused));
     // Said once when the status changes, not at every refresh.
