@@ -25,6 +25,7 @@ def main():
     parser.add_argument("--end", type=int, required=True, help="Unix seconds; the last sample is one step before it")
     parser.add_argument("--incident", action="store_true", help="a security incident in the last hours")
     parser.add_argument("--bad-days", default="9,33,58", help="days before the end whose error rate breaks 99.9 %%")
+    parser.add_argument("--bad-rate", type=float, default=0.006, help="error rate on those days (0.1 %% is the budget's rate)")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -42,7 +43,7 @@ def main():
     for at in times:
         day = (args.end - at - 1) // 86400
         requests = rng.randint(150, 250)
-        error_rate = 0.006 if day in bad else 0.0002
+        error_rate = args.bad_rate if day in bad else 0.0002
         errors = sum(1 for _ in range(requests) if rng.random() < error_rate)
         totals["ok"] += requests - errors
         totals["failed"] += errors

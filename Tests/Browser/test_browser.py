@@ -89,7 +89,7 @@ class Server:
 
         def ready():
             try:
-                return all(get_json(self.origin + "/public/v1/services/%s/sla?period=24h" % s)["generated_at"] for s in ("crop-relief", "tax-filing"))
+                return all(get_json(self.origin + "/public/v1/services/%s/sla?period=24h" % s)["generated_at"] for s in ("crop-relief", "tax-filing", "benefits-portal"))
             except (OSError, ValueError):
                 return False
 
@@ -121,6 +121,15 @@ services:
   - id: tax-filing
     name: Tax Filing Assistant
     agency: IRS
+    targets: ["http://127.0.0.1:9/metrics"]
+    slos:
+      - id: availability
+        objective: 99.9
+        window: 30d
+        sli: {ratio: {good: 'claims_total{code!~"5.."}', total: claims_total}}
+  - id: benefits-portal
+    name: Benefits Portal
+    agency: SSA
     targets: ["http://127.0.0.1:9/metrics"]
     slos:
       - id: availability
@@ -257,7 +266,14 @@ def main():
         # and a month of a service that broke its promise every day.
         end = int(time.time()) // 1800 * 1800
         generator = os.path.join(ROOT, "scripts/demo-history.py")
-        for service, extra in (("crop-relief", ["--days", "90", "--incident"]), ("tax-filing", ["--days", "31", "--bad-days", ",".join(map(str, range(31)))])):
+        # Benefits Portal burns its budget at twice the sustainable rate for its last three days:
+        # the 3-day/6-hour ticket condition fires (degraded) with two thirds of the budget left.
+        histories = (
+            ("crop-relief", ["--days", "90", "--incident"]),
+            ("tax-filing", ["--days", "31", "--bad-days", ",".join(map(str, range(31)))]),
+            ("benefits-portal", ["--days", "31", "--bad-days", "0,1,2", "--bad-rate", "0.002"]),
+        )
+        for service, extra in histories:
             path = os.path.join(work, service + ".om")
             with open(path, "w") as f:
                 subprocess.run([sys.executable, generator, "--step", "1800", "--end", str(end)] + extra, stdout=f, check=True)
@@ -274,6 +290,7 @@ def main():
             f.write(portal)
         cards = {
             "states.html": ("en", '<ops-sla-card id="breaching" service="tax-filing" period="30d"></ops-sla-card>'
+                            '<ops-sla-card id="degraded" service="benefits-portal" period="7d"></ops-sla-card>'
                             '<ops-sla-card id="missing" service="no-such-service"></ops-sla-card>'
                             '<ops-sla-card id="hidden" service="internal-batch"></ops-sla-card>'
                             '<ops-sla-card id="loading" service="crop-relief" api="http://127.0.0.1:%d/"></ops-sla-card>'
@@ -321,8 +338,10 @@ def main():
         # Every state, caused for real.
         driver.get(home + "states.html")
         state = lambda name: card_state(driver, driver.find_element(By.ID, name))
-        until("the state cards", lambda: all(state(n) not in (None, "loading") for n in ("breaching", "missing", "hidden", "unreachable")))
+        until("the state cards", lambda: all(state(n) not in (None, "loading") for n in ("breaching", "degraded", "missing", "hidden", "unreachable")))
         check(state("breaching") == "breaching", "a month under target: %r" % state("breaching"))
+        check(state("degraded") == "degraded", "three days at twice the sustainable burn: %r" % state("degraded"))
+        expect_figures(driver, driver.find_element(By.ID, "degraded"), origin, "benefits-portal", "7d", "last 7 days")
         check(state("missing") == "missing" and state("hidden") == "missing", "unknown and hidden ids: %r, %r" % (state("missing"), state("hidden")))
         hidden = card_text(driver, driver.find_element(By.ID, "hidden"))
         check("Unknown service" in hidden["status"] and "internal-batch" in hidden["note"] and "Nightly" not in json.dumps(hidden),
@@ -372,12 +391,13 @@ def main():
         check("%.2f %%" % data["uptime_percent"] in text, "dashboard uptime %r not in page" % data["uptime_percent"])
         check("Security incidents reported" in text, "incident banner missing")
         check("Tax Filing Assistant" in text and "Nightly batch" not in text, "dashboard services")
-        check("Breaching SLA" in text, "the breaching service's status word")
+        check("Breaching SLA" in text and "Degraded" in text, "the breaching and degraded services' status words")
         strip = plain.find_elements(By.CSS_SELECTOR, "svg.strip rect")
-        check(len(strip) == 180, "two 90-day strips, %d bars" % len(strip))
+        check(len(strip) == 270, "three 90-day strips, %d bars" % len(strip))
         check("Governance checks" in text and "Agent runs" in text, "suite panel")
         banner = plain.execute_script("return getComputedStyle(document.querySelector('.incident')).borderTopColor")
         check(banner == "rgb(164, 22, 26)", "incident banner colour %r" % banner)
+        plain.set_window_size(1000, 1900)
         plain.save_screenshot(os.path.join(args.screenshots, "dashboard.png"))
         driver.get(origin + "/")
         violations = axe_violations(driver)
@@ -387,6 +407,7 @@ def main():
         dark_dashboard.get(origin + "/")
         violations = axe_violations(dark_dashboard)
         check(not violations, "axe on the dark dashboard: %r" % violations)
+        dark_dashboard.set_window_size(1000, 1900)
         dark_dashboard.save_screenshot(os.path.join(args.screenshots, "dashboard-dark.png"))
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
         outline = driver.execute_script("const s = getComputedStyle(document.activeElement); return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]")
@@ -407,7 +428,7 @@ def main():
         stale = card_text(driver, element)
         check("minutes old" in stale["note"] and stale["status"].endswith("Out of date"), "stale card %r" % stale)
         element.screenshot(os.path.join(args.screenshots, "card-stale.png"))
-        plain.get(origin + "/")
+        plain.get(origin + "/?period=7d")  # not the address the browser may still hold in its cache
         check("minutes old" in plain.find_element(By.TAG_NAME, "body").text, "the dashboard's stale banner")
 
         # Server stopped: the card says it cannot reach the figures.

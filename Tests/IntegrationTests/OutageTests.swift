@@ -40,7 +40,7 @@ struct OutageTests {
             let spool = Spool(path: folder + "/rollups.spool")
             let pipeline = IngestPipeline(
                 writer: RollupWriter(postgres: client, logger: TestDatabase.logger), spool: spool, grace: 0,
-                writeTimeout: .seconds(1), logger: TestDatabase.logger, now: { clock.now })
+                writeTimeout: .seconds(3), logger: TestDatabase.logger, now: { clock.now })
             // Minute 0-1 written normally: baseline 0, then +10.
             for (minute, value) in [(0, 0.0), (1, 10)] {
                 await pipeline.ingest([.init(series: Self.claims, value: value, at: Self.t0 + Int64(minute) * 60_000)])
