@@ -69,7 +69,8 @@ let package = Package(
                 "SLAService",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
         .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
         .testTarget(name: "WidgetsTests", dependencies: ["Widgets"], exclude: ["Golden"]),
