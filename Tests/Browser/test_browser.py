@@ -299,6 +299,9 @@ def main():
             "dark.html": ("en", '<ops-sla-card id="card" service="crop-relief" period="24h"></ops-sla-card>'),
             "es.html": ("es", '<ops-sla-card id="card" service="crop-relief" period="7d"></ops-sla-card>'),
             "unknown.html": ("en", '<ops-sla-card id="card" service="no-such-service" period="24h"></ops-sla-card>'),
+            # One card on screen, one far below it (paragraphs push it down: the page allows no styles).
+            "refresh.html": ("en", '<ops-sla-card id="shown" service="crop-relief" period="24h" refresh="20"></ops-sla-card>'
+                             + "<p>.</p>" * 300 + '<ops-sla-card id="below" service="crop-relief" period="7d" refresh="20"></ops-sla-card>'),
         }
         for name, (lang, body) in cards.items():
             with open(os.path.join(pages, name), "w") as f:
@@ -381,6 +384,32 @@ def main():
         driver.execute_script("arguments[0].setAttribute('period', '30d')", element)
         until("the 30-day figures", lambda: "Uptime (last 30 days)" in card_text(driver, element)["figures"])
         expect_figures(driver, element, origin, "crop-relief", "30d", "last 30 days")
+
+        # Refreshes while on screen, not while off screen or paused. The page runs on Chromium's
+        # virtual clock, advanced through DevTools: 70 virtual seconds pass without waiting.
+        clock = browser()
+        drivers.append(clock)
+        clock.get(home + "refresh.html")
+        fetched = lambda period: clock.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('period=%s')).length" % period)
+        until("both refresh cards", lambda: fetched("24h") >= 1 and fetched("7d") >= 1)
+        check(fetched("24h") == 1 and fetched("7d") == 1, "one request per card at start: %d, %d" % (fetched("24h"), fetched("7d")))
+        first = fetched("24h")
+
+        def advance(milliseconds):
+            start = clock.execute_script("return Date.now()")
+            clock.execute_cdp_cmd("Emulation.setVirtualTimePolicy", {"policy": "pauseIfNetworkFetchesPending", "budget": milliseconds})
+            until("%d virtual seconds" % (milliseconds // 1000), lambda: clock.execute_script("return Date.now()") >= start + milliseconds - 1000, 60)
+
+        advance(70_000)
+        check(fetched("24h") - first == 3, "the card on screen refreshed %d times in 70 s at refresh=20" % (fetched("24h") - first))
+        check(fetched("7d") == 1, "the card off screen refreshed %d times" % (fetched("7d") - 1))
+        clock.execute_script("document.getElementById('shown').shadowRoot.querySelector('[part=pause]').click()")
+        paused = fetched("24h")
+        advance(70_000)
+        check(fetched("24h") == paused, "the paused card refreshed %d times" % (fetched("24h") - paused))
+        clock.quit()
+        drivers.remove(clock)
 
         # The dashboard: without JavaScript, its figures, the incident banner, the strip; axe; focus.
         plain = browser(javascript=False)

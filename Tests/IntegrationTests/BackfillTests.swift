@@ -94,11 +94,7 @@ struct BackfillTests {
         // The month ends at the last midnight: every hour in it has closed.
         let end = Int(Date().timeIntervalSince1970) / 86_400 * 86_400
         let start = end - 30 * 86_400
-        let file = folder + "/month.om"
-        let generator = CLITests.root + "/benchmarks/import/generate.py"
-        let generated = try Subprocess(
-            ["-c", "python3 '\(generator)' --days 30 --step \(Self.step) --end \(end) > '\(file)'"], executable: "/bin/sh")
-        #expect(try await generated.waitForExit() == 0, "\(generated.text)")
+        let file = try await Self.generate(folder, days: 30, end: end)
 
         // (a) The file, imported twice: the second time changes nothing.
         let fileDB = try await TestDatabase.fresh("backfill_file")
@@ -276,11 +272,7 @@ struct BackfillTests {
         // A day before the month (the first sample is a baseline) to an hour after it.
         let end = Int(span.end / 1000) + 3600
         let days = Double(end - Int(span.start / 1000) + 86_400) / 86_400
-        let file = folder + "/month.om"
-        let generator = CLITests.root + "/benchmarks/import/generate.py"
-        let generated = try Subprocess(
-            ["-c", "python3 '\(generator)' --days \(days) --step \(Self.step) --end \(end) > '\(file)'"], executable: "/bin/sh")
-        #expect(try await generated.waitForExit() == 0, "\(generated.text)")
+        let file = try await Self.generate(folder, days: days, end: end)
 
         let database = try await TestDatabase.fresh("backfill_month")
         let (status, output) = try await Subprocess.run(["import", "openmetrics", file, "--config", try Self.config(folder, "file", database)])
@@ -329,6 +321,16 @@ struct BackfillTests {
             #expect(abs((ours.p50 ?? 0) - p50) <= p50 * 0.005, "\(name): p50 ours \(ours.p50 ?? .nan), PromQL \(p50)")
             #expect(abs((ours.p95 ?? 0) - p95) <= p95 * 0.005, "\(name): p95 ours \(ours.p95 ?? .nan), PromQL \(p95)")
         }
+    }
+
+    /// Writes `days` of generated history ending at `end` (Unix seconds) to `folder/month.om`.
+    static func generate(_ folder: String, days: Double, end: Int) async throws -> String {
+        let file = folder + "/month.om"
+        let generator = CLITests.root + "/benchmarks/import/generate.py"
+        let generated = try Subprocess(
+            ["-c", "python3 '\(generator)' --days \(days) --step \(step) --end \(end) > '\(file)'"], executable: "/bin/sh")
+        #expect(try await generated.waitForExit() == 0, "\(generated.text)")
+        return file
     }
 
     /// One instant PromQL query's single value at `at` (Unix seconds).

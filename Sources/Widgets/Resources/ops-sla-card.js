@@ -66,7 +66,7 @@ const fill = (text, value) => text.replace("%s", value);
 class OpsSlaCard extends HTMLElement {
   static observedAttributes = ["service", "period", "api", "lang", "refresh"];
 
-  #parts; #timer = 0; #request = null; #visible = true; #paused = false; #spoken = ""; #last = null; #state = "loading";
+  #parts; #timer = 0; #request = null; #visible = false; #paused = false; #spoken = ""; #last = null; #state = "loading"; #started = false;
 
   constructor() {
     super();
@@ -99,12 +99,14 @@ class OpsSlaCard extends HTMLElement {
   #watch; #onVisibility;
 
   connectedCallback() {
+    this.#started = true;
     this.#watch.observe(this);
     document.addEventListener("visibilitychange", this.#onVisibility);
     this.#load();
   }
 
   disconnectedCallback() {
+    this.#started = false;
     this.#watch.disconnect();
     document.removeEventListener("visibilitychange", this.#onVisibility);
     this.#schedule(-1);
@@ -112,7 +114,8 @@ class OpsSlaCard extends HTMLElement {
   }
 
   attributeChangedCallback(name, before, after) {
-    if (before === after || !this.isConnected) return;
+    // Attributes present at upgrade arrive before connectedCallback, which loads once for all.
+    if (before === after || !this.#started || !this.isConnected) return;
     if (name === "lang") return this.#render();
     if (name !== "refresh") { this.#last = null; this.#state = "loading"; }
     this.#load();
