@@ -48,7 +48,7 @@ public actor IngestPipeline {
         guard !resumed, let writer else { return }
         let since = now() - 6 * 3_600_000
         let timeout = writeTimeout
-        let task = resuming ?? Task { try? await Self.within(timeout) { try await writer.latestValues(since: since) } }
+        let task = resuming ?? Task { try? await withDeadline(timeout) { try await writer.latestValues(since: since) } }
         resuming = task
         let latest = await task.value
         guard !resumed else { return }
@@ -99,21 +99,7 @@ public actor IngestPipeline {
 
     /// One batch, given up after `writeTimeout`: the driver may wait long for a dead server.
     func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
-        try await Self.within(writeTimeout) { try await writer.write(rows) }
-    }
-
-    /// The result of `operation`, or CancellationError once `timeout` has passed.
-    static func within<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw CancellationError()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            return first
-        }
+        try await withDeadline(writeTimeout) { try await writer.write(rows) }
     }
 
     /// Folds the hours and days that have ended. Not bound by `writeTimeout`: folding a whole hour

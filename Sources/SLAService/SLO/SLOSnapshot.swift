@@ -84,7 +84,7 @@ public struct SLOSnapshotService: Service {
             while !Task.isCancelled {
                 do {
                     // The driver waits a long time for a server that is gone; the page must not.
-                    try await IngestPipeline.within(timeout) { try await evaluateOnce(at: WallClock.now()) }
+                    try await withDeadline(timeout) { try await evaluateOnce(at: WallClock.now()) }
                     if failing { logger.info("SLOs evaluated again") }
                     failing = false
                 } catch {
