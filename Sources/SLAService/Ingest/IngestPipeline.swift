@@ -107,6 +107,9 @@ public actor IngestPipeline {
     func foldDue(_ writer: RollupWriter) async {
         do {
             try await writer.foldDue(now: now())
+        } catch is CancellationError where Task.isCancelled {
+            // Stopping: what was not folded stays pending and is folded after the next start.
+            logger.debug("folding ended hours stopped by shutdown; pending until the next start")
         } catch {
             logger.warning("folding ended hours failed; retried at the next flush", metadata: ["error": "\(String(reflecting: error))"])
         }
