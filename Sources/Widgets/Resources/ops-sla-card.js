@@ -2,7 +2,8 @@
    API. No dependencies, no build step, no inline styles. Attributes, states, parts and theming:
    docs/widget.md. */
 
-const HOME = new URL("/", import.meta.url).href;
+// The server's address: the folder above /widgets/, so a server behind a path prefix works too.
+const HOME = new URL("../", import.meta.url).href;
 
 const WORDS = {
   en: {
