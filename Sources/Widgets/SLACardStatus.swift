@@ -9,6 +9,16 @@ public enum SLACardStatus: String, Sendable, Codable, CaseIterable {
     /// Not enough data to say.
     case unknown
 
+    /// The symbol shown before the word (hidden from screen readers; the word says it).
+    public var symbol: String {
+        switch self {
+        case .operational: "✓"
+        case .degraded: "!"
+        case .breaching: "✕"
+        case .unknown: "?"
+        }
+    }
+
     /// The words shown to people, per language (`en`, `es`).
     public func label(language: String) -> String {
         switch (self, language.hasPrefix("es")) {

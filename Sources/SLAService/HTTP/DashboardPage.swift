@@ -14,11 +14,9 @@ struct DashboardPage: Sendable {
             let period = PeriodSummary.rolling.contains { $0.0 == asked } ? asked : "24h"
             let answer = routes.cached("dashboard \(period)") {
                 let html = Self.html(services: routes.services, snapshot: routes.store.snapshot, period: period, now: routes.now())
-                var rendered = PublicRoutes.rendered(Array(html.utf8), contentType: "text/html; charset=utf-8")
+                var rendered = PublicRoutes.rendered(Array(html.utf8), contentType: "text/html; charset=utf-8", crossOrigin: false)
                 rendered.headers[.contentSecurityPolicy] =
                     "default-src 'none'; style-src 'sha256-\(Self.styleHash)'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-                rendered.headers[.accessControlAllowOrigin] = nil
-                rendered.headers[.crossOriginResourcePolicy] = nil
                 return rendered
             }
             return answer.response(to: request)
@@ -95,7 +93,7 @@ struct DashboardPage: Sendable {
         var out = "<li class=\"card\"><article aria-labelledby=\"s-\(id)\">\n<h3 id=\"s-\(id)\">\(HTMLText.escape(service.name))"
         if let agency = service.agency { out += " <span class=\"agency\">\(HTMLText.escape(agency))</span>" }
         out +=
-            "</h3>\n<p class=\"status \(status.rawValue)\"><span aria-hidden=\"true\">\(glyph(status)) </span>\(status.label(language: "en"))</p>\n<dl>"
+            "</h3>\n<p class=\"status \(status.rawValue)\"><span aria-hidden=\"true\">\(status.symbol) </span>\(status.label(language: "en"))</p>\n<dl>"
         if let uptime = summary?.uptime {
             out += "<div><dt>Uptime</dt><dd><span class=\"value\">\(String(format: "%.2f", PublicRoutes.floorPercent(uptime))) %</span>"
             if let target = targets["uptime_percent"] as? String { out += " <span class=\"target\">target \(HTMLText.escape(target)) %</span>" }
@@ -169,15 +167,6 @@ struct DashboardPage: Sendable {
         var out = "<section aria-labelledby=\"suite-title\">\n<h2 id=\"suite-title\">Operations suite, last \(label)</h2>\n<dl class=\"suite\">"
         for (name, value) in rows { out += "<div><dt>\(name)</dt><dd>\(value)</dd></div>" }
         return out + "</dl>\n</section>\n"
-    }
-
-    static func glyph(_ status: SLACardStatus) -> String {
-        switch status {
-        case .operational: "✓"
-        case .degraded: "!"
-        case .breaching: "✕"
-        case .unknown: "?"
-        }
     }
 
     static func count(_ value: Double) -> String {

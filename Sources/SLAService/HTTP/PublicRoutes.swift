@@ -177,10 +177,7 @@ struct PublicRoutes: Sendable {
     }
 
     func render(_ body: Result<Any, APIError>, root: String, xml: Bool, raw: String? = nil) -> Rendered {
-        var headers: HTTPFields = [
-            .accessControlAllowOrigin: "*", .vary: "Accept", .cacheControl: "public, max-age=15",
-            .contentType: raw ?? (xml ? "application/xml; charset=utf-8" : "application/json"),
-        ]
+        var contentType = raw ?? (xml ? "application/xml; charset=utf-8" : "application/json")
         let data: Data
         let status: HTTPResponse.Status
         switch body {
@@ -195,11 +192,11 @@ struct PublicRoutes: Sendable {
             status = error.status
             let detail: [String: Any] = ["status": Int(error.status.code), "message": error.message]
             data = xml ? Self.encode(detail, root: "error", xml: true) : Self.encode(["error": detail], root: "error", xml: false)
-            headers[.contentType] = xml ? "application/xml; charset=utf-8" : "application/json"
+            contentType = xml ? "application/xml; charset=utf-8" : "application/json"
         }
-        let tag = "\"" + Hex.sha256(data, bytes: 16) + "\""
-        headers[.eTag] = tag
-        return Rendered(status: status, headers: headers, body: ByteBuffer(bytes: data), tag: tag)
+        var rendered = Self.rendered(Array(data), contentType: contentType, status: status)
+        rendered.headers[.vary] = "Accept"
+        return rendered
     }
 
     func list() -> Result<Any, APIError> {
@@ -300,14 +297,17 @@ struct PublicRoutes: Sendable {
     }
 
     /// A rendered answer of fixed bytes (`ops-sla-card.js`, a badge) with the public headers.
-    static func rendered(_ body: [UInt8], contentType: String, status: HTTPResponse.Status = .ok, cacheControl: String = "public, max-age=15")
-        -> Rendered
-    {
+    /// `crossOrigin` false leaves out CORS and CORP (a page of our own, not data for others' pages).
+    static func rendered(
+        _ body: [UInt8], contentType: String, status: HTTPResponse.Status = .ok, cacheControl: String = "public, max-age=15",
+        crossOrigin: Bool = true
+    ) -> Rendered {
         let tag = "\"" + Hex.sha256(Data(body), bytes: 16) + "\""
-        let headers: HTTPFields = [
-            .accessControlAllowOrigin: "*", .cacheControl: cacheControl, .contentType: contentType, .eTag: tag,
-            .crossOriginResourcePolicy: "cross-origin",
-        ]
+        var headers: HTTPFields = [.cacheControl: cacheControl, .contentType: contentType, .eTag: tag]
+        if crossOrigin {
+            headers[.accessControlAllowOrigin] = "*"
+            headers[.crossOriginResourcePolicy] = "cross-origin"
+        }
         return Rendered(status: status, headers: headers, body: ByteBuffer(bytes: body), tag: tag)
     }
 
