@@ -1,5 +1,7 @@
 // Parse throughput of hms-ops' exposition parser: reads each file once, parses it repeatedly
 // for about two seconds, and prints MB/s and samples/s. Built in release mode by run.sh.
+// PARSE_BENCH_ROUNDS=N parses each file exactly N times instead (for instruction counts under
+// `valgrind --tool=callgrind`, which do not vary with the machine's load).
 import Foundation
 import SLAService
 
@@ -19,7 +21,8 @@ for path in CommandLine.arguments.dropFirst() {
     let clock = ContinuousClock()
     var rounds = 0
     let start = clock.now
-    while clock.now - start < .seconds(2) {
+    let fixedRounds = ProcessInfo.processInfo.environment["PARSE_BENCH_ROUNDS"].flatMap { Int($0) }
+    while fixedRounds.map({ rounds < $0 }) ?? (clock.now - start < .seconds(2)) {
         let result = ExpositionParser.parse(bytes, format: format)
         precondition(result.errors.isEmpty)
         rounds += 1

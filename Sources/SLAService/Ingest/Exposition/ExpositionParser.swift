@@ -21,8 +21,6 @@ public struct ExpositionParser {
 
     var families: [FamilyBuilder] = []
     var familyByName: [String: Int] = [:]
-    /// 0.0.4: sample names owned by declared families (`x_bucket` → histogram `x`).
-    var ownerBySampleName: [String: Int] = [:]
     /// OpenMetrics: every family name and reserved sample name used so far, to catch clashes.
     var usedNames: Set<String> = []
     var current: Int?
@@ -33,9 +31,11 @@ public struct ExpositionParser {
     /// Lines read so far, and whether the last byte read ended a line.
     var lineNumber = 0
     var endedWithNewline = false
-    /// The last sample's name and labels, whose strings the next sample reuses where equal.
-    var previousName: String?
+    /// The last sample's labels, whose strings the next sample reuses where equal.
     var previousLabels: [Label] = []
+    /// The last four sample names read, and which of them the next new name replaces.
+    var recentNames: [String] = []
+    var recentNamesNext = 0
     /// The last name `addSample` placed, and where: the next sample of that name goes there too.
     var lastPlaced: (name: String, family: Int)?
 
@@ -53,7 +53,10 @@ public struct ExpositionParser {
             errors: parser.errors.sorted { $0.line < $1.line })
     }
 
-    init(format: ExpositionFormat) { self.format = format }
+    init(format: ExpositionFormat) {
+        self.format = format
+        familyByName.reserveCapacity(format == .openMetrics ? 0 : 128)
+    }
 
     mutating func fail(_ line: Int, _ message: String) {
         failures += 1
@@ -130,7 +133,7 @@ public struct ExpositionParser {
                 fail(line.number, "OpenMetrics allows only '# HELP', '# TYPE', '# UNIT' and '# EOF' lines starting with '#'")
                 return
             }
-            let keyword = line.text(start + 2, start + 6)
+            let keyword: MetadataKeyword = line[start + 2] == UInt8(ascii: "H") ? .help : line[start + 2] == UInt8(ascii: "T") ? .type : .unit
             parseMetadata(line, keyword: keyword, from: start + 7)
             return
         }
@@ -138,24 +141,26 @@ public struct ExpositionParser {
         var i = line.skipBlanks(from: start + 1)
         let keywordStart = i
         while i < line.end, !line.isBlank(at: i) { i += 1 }
-        let keyword = line.text(keywordStart, i)
-        guard keyword == "HELP" || keyword == "TYPE" else { return }
+        guard i - keywordStart == 4, line.equals(keywordStart, "HELP", prefix: true) || line.equals(keywordStart, "TYPE", prefix: true) else { return }
+        let keyword: MetadataKeyword = line[keywordStart] == UInt8(ascii: "H") ? .help : .type
         guard i < line.end else {
-            fail(line.number, "'# \(keyword)' needs a metric name")
+            fail(line.number, "'# \(keyword.rawValue)' needs a metric name")
             return
         }
         parseMetadata(line, keyword: keyword, from: line.skipBlanks(from: i))
     }
 
-    mutating func parseMetadata(_ line: Line, keyword: String, from start: Int) {
+    mutating func parseMetadata(_ line: Line, keyword: MetadataKeyword, from start: Int) {
         var i = start
-        guard let name = readMetricName(line, &i, quotedAllowed: true) else { return }
+        // TYPE after HELP (and UNIT) names the family just started: reuse its name string.
+        let known = current.map { families[$0].family.name }
+        guard let name = readMetricName(line, &i, quotedAllowed: true, reusing: known) else { return }
         // Then exactly one space (OpenMetrics) or blanks (0.0.4), then the rest of the line.
         var rest = ""
         if om {
-            if keyword == "HELP" || keyword == "UNIT" {
+            if keyword != .type {
                 guard i < line.end, line[i] == UInt8(ascii: " ") else {
-                    fail(line.number, "'# \(keyword) \(name)' must be followed by a space and the \(keyword == "HELP" ? "help text" : "unit")")
+                    fail(line.number, "'# \(keyword.rawValue) \(name)' must be followed by a space and the \(keyword == .help ? "help text" : "unit")")
                     return
                 }
                 i += 1
@@ -168,24 +173,24 @@ public struct ExpositionParser {
             }
         } else if i < line.end {
             guard line.isBlank(at: i) else {
-                fail(line.number, "unexpected character after the metric name in '# \(keyword)'")
+                fail(line.number, "unexpected character after the metric name in '# \(keyword.rawValue)'")
                 return
             }
             i = line.skipBlanks(from: i)
         }
         switch keyword {
-        case "HELP":
+        case .help:
             guard let text = line.unescape(i, line.end, quote: false, strict: !om) else {
                 fail(line.number, "invalid escape in help text; only \\\\ and \\n are allowed")
                 return
             }
             rest = text
             setHelp(rest, for: name, line: line.number)
-        case "TYPE":
+        case .type:
             rest = line.text(i, line.end)
             if !om { rest = rest.trimmingTrailingBlanks() }
             setType(rest, for: name, line: line.number)
-        default:
+        case .unit:
             rest = line.text(i, line.end)
             setUnit(rest, for: name, line: line.number)
         }
@@ -201,28 +206,32 @@ public struct ExpositionParser {
             return current
         }
         if om {
-            if usedNames.contains(name) {
+            guard usedNames.insert(name).inserted else {
                 fail(line, "metric family \(name) is declared again or clashes with an earlier family's samples")
                 return nil
             }
-            usedNames.insert(name)
             return startFamily(name, line: line)
         }
-        if let existing = familyByName[name] {
-            if families[existing].hasSamples {
-                fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
-                return nil
-            }
-            current = existing
-            return existing
+        // One hash: the name's family if there is one, else the index a new family gets.
+        let next = families.count
+        let existing = Self.value(&familyByName[name, default: next])
+        guard existing != next else { return startFamily(name, line: line, indexed: true) }
+        if families[existing].hasSamples {
+            fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
+            return nil
         }
-        return startFamily(name, line: line)
+        current = existing
+        return existing
     }
 
-    mutating func startFamily(_ name: String, line: Int) -> Int {
+    /// What an inout access found or inserted (`dictionary[key, default:]` hashes once).
+    static func value(_ value: inout Int) -> Int { value }
+
+    /// Starts a family; in 0.0.4 (not `indexed` yet) also indexes it by name.
+    mutating func startFamily(_ name: String, line: Int, indexed: Bool = false) -> Int {
         families.append(FamilyBuilder(name: name, line: line))
         let index = families.count - 1
-        familyByName[name] = index
+        if !om && !indexed { familyByName[name] = index }
         current = index
         return index
     }
@@ -237,13 +246,7 @@ public struct ExpositionParser {
     }
 
     mutating func setType(_ text: String, for name: String, line: Int) {
-        let type: MetricType?
-        if om {
-            type = MetricType(rawValue: text)
-        } else {
-            type = text == "untyped" ? .unknown : ["counter", "gauge", "histogram", "summary"].contains(text) ? MetricType(rawValue: text) : nil
-        }
-        guard let type else {
+        guard let type = MetricType(typeWord: text, openMetrics: om) else {
             let allowed =
                 om ? "counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown" : "counter, gauge, histogram, summary or untyped"
             fail(line, "unknown metric type '\(Line.clip(text))' for \(name); expected \(allowed)")
@@ -258,17 +261,12 @@ public struct ExpositionParser {
         families[index].family.type = type
         if om {
             for reserved in type.sampleSuffixes(openMetrics: true).map({ name + $0 }) where reserved != name {
-                if usedNames.contains(reserved) {
+                if !usedNames.insert(reserved).inserted {
                     fail(line, "\(name) as a \(type.rawValue) would own \(reserved), which an earlier family already uses")
                 }
-                usedNames.insert(reserved)
             }
             if let unit = families[index].family.unit, !unit.isEmpty, type == .info || type == .stateset {
                 fail(line, "\(type.rawValue) metrics cannot have a unit")
-            }
-        } else {
-            for suffix in type.sampleSuffixes(openMetrics: false) where !suffix.isEmpty {
-                ownerBySampleName[name + suffix] = index
             }
         }
     }
@@ -296,7 +294,7 @@ public struct ExpositionParser {
         var i = start
         var name: String?
         if line[i] != UInt8(ascii: "{") {
-            guard let plain = readMetricName(line, &i, quotedAllowed: false) else { return }
+            guard let plain = readSampleName(line, &i) else { return }
             name = plain
         }
         if !om, case let next = line.skipBlanks(from: i), next < line.end, line[next] == UInt8(ascii: "{") { i = next }
@@ -367,7 +365,6 @@ public struct ExpositionParser {
             return
         }
         addSample(ExpositionSample(name: name, labels: labels, value: value, timestamp: timestamp, exemplar: exemplar, line: line.number))
-        previousName = name
         previousLabels = labels
     }
 
@@ -390,33 +387,64 @@ public struct ExpositionParser {
         } else if let current, families[current].allows(sample.name, openMetrics: om) {
             index = current
         } else if om {
-            if usedNames.contains(sample.name) {
+            guard usedNames.insert(sample.name).inserted else {
                 fail(sample.line, "sample \(sample.name) is not next to the rest of its family; a family's lines must stay together")
                 return
             }
-            usedNames.insert(sample.name)
             index = startFamily(sample.name, line: sample.line)
-        } else if let owner = familyByName[sample.name] ?? ownerBySampleName[sample.name] {
+        } else if let owner = familyByName[sample.name] ?? typedOwner(of: sample.name) {
             index = owner
             current = owner
         } else {
             index = startFamily(sample.name, line: sample.line)
         }
+        if families[index].family.samples.capacity == 0 { families[index].family.samples.reserveCapacity(4) }
         families[index].family.samples.append(sample)  // in place: the computed `samples` would copy
         families[index].hasSamples = true
         lastPlaced = (sample.name, index)
     }
 
+    /// 0.0.4: the declared histogram or summary whose `_bucket`, `_count` or `_sum` `name` is.
+    func typedOwner(of name: String) -> Int? {
+        for suffix in MetricType.textHistogramSuffixes where name.utf8.count > suffix.utf8.count && name.hasSuffix(suffix) {
+            let stem = String(name.utf8.dropLast(suffix.utf8.count))!
+            guard let index = familyByName[stem] else { return nil }
+            return families[index].family.type.sampleSuffixes(openMetrics: false).contains(suffix) ? index : nil
+        }
+        return nil
+    }
+
     // MARK: Tokens
 
     /// A legacy metric name `[a-zA-Z_:][a-zA-Z0-9_:]*`, or a quoted UTF-8 one where allowed.
-    mutating func readMetricName(_ line: Line, _ i: inout Int, quotedAllowed: Bool) -> String? {
+    /// A sample's metric name, as the same string as a recent sample's or its family's when the
+    /// bytes are equal (a histogram's lines cycle through `_bucket`, `_sum` and `_count`).
+    mutating func readSampleName(_ line: Line, _ i: inout Int) -> String? {
+        let start = i
+        let end = line.nameEnd(from: i, colon: true)
+        if end > start, end == line.end || line.isBlank(at: end) || line[end] == UInt8(ascii: "{") {
+            for name in recentNames where line.spells(start, end, name) {
+                i = end
+                return name
+            }
+            if let current, line.spells(start, end, families[current].family.name) {
+                i = end
+                return families[current].family.name
+            }
+        }
+        guard let name = readMetricName(line, &i, quotedAllowed: false, reusing: nil) else { return nil }
+        if recentNames.count < 4 { recentNames.append(name) } else { recentNames[recentNamesNext] = name }
+        recentNamesNext = (recentNamesNext + 1) % 4
+        return name
+    }
+
+    mutating func readMetricName(_ line: Line, _ i: inout Int, quotedAllowed: Bool, reusing known: String?) -> String? {
         if quotedAllowed, i < line.end, line[i] == UInt8(ascii: "\"") {
             guard let quoted = readQuoted(line, &i) else { return nil }
             return quoted
         }
         let start = i
-        while i < line.end, Line.isNameByte(line[i], first: i == start, colon: true) { i += 1 }
+        i = line.nameEnd(from: i, colon: true)
         guard i > start else {
             fail(line.number, "expected a metric name (letters, digits, '_' and ':', not starting with a digit)")
             return nil
@@ -425,7 +453,7 @@ public struct ExpositionParser {
             fail(line.number, "invalid character '\(Line.clip(line.text(i, i + 1)))' in metric name")
             return nil
         }
-        return line.text(start, i, reusing: previousName)
+        return line.text(start, i, reusing: known)
     }
 
     /// `"..."` with escapes; `\\`, `\"` and `\n` everywhere, others kept as written in
@@ -437,21 +465,23 @@ public struct ExpositionParser {
         }
         let start = i + 1
         var j = start
-        var escaped = false
+        var sawEscape = false
         while j < line.end {
             let b = line[j]
-            if escaped {
-                escaped = false
-            } else if b == UInt8(ascii: "\\") {
-                escaped = true
-            } else if b == UInt8(ascii: "\"") {
-                break
+            if b == UInt8(ascii: "\"") { break }
+            if b == UInt8(ascii: "\\") {
+                sawEscape = true
+                j += 1  // the escaped byte cannot end the string
             }
             j += 1
         }
         guard j < line.end else {
             fail(line.number, "unterminated quoted string (missing closing \")")
             return nil
+        }
+        if !sawEscape {
+            i = j + 1
+            return line.text(start, j, reusing: candidate)
         }
         guard let text = line.unescape(start, j, quote: true, strict: !om, reusing: candidate) else {
             fail(line.number, "invalid escape sequence in a quoted string; only \\\\, \\\" and \\n are allowed")
@@ -463,27 +493,36 @@ public struct ExpositionParser {
 
     /// `{name="value",...}`; `name` may come first as a quoted string (UTF-8 metric names).
     mutating func readLabels(_ line: Line, _ i: inout Int, metricName: inout String?) -> [Label]? {
-        i += 1
         var labels: [Label] = []
+        labels.reserveCapacity(max(previousLabels.count, 4))  // one allocation, not one per doubling
+        guard readLabels(line, &i, into: &labels, metricName: &metricName) else { return nil }
+        // The previous sample's array when equal (its strings were reused already).
+        return labels == previousLabels ? previousLabels : labels
+    }
+
+    mutating func readLabels(_ line: Line, _ i: inout Int, into labels: inout [Label], metricName: inout String?) -> Bool {
+        i += 1
         var first = true
         while true {
             if !om { i = line.skipBlanks(from: i) }
             guard i < line.end else {
                 fail(line.number, "unterminated label set (missing '}')")
-                return nil
+                return false
             }
             if line[i] == UInt8(ascii: "}") {
                 if !first && om {
                     fail(line.number, "trailing comma before '}'")
-                    return nil
+                    return false
                 }
                 i += 1
                 break
             }
             var labelName: String
+            var isName = false  // `__name__`
             if line[i] == UInt8(ascii: "\"") {
-                guard let quoted = readQuoted(line, &i) else { return nil }
+                guard let quoted = readQuoted(line, &i) else { return false }
                 labelName = quoted
+                isName = quoted == "__name__"
                 if !om { i = line.skipBlanks(from: i) }
                 if metricName == nil, labels.isEmpty, i < line.end, line[i] == UInt8(ascii: ",") || line[i] == UInt8(ascii: "}") {
                     metricName = quoted
@@ -493,57 +532,59 @@ public struct ExpositionParser {
                 }
             } else {
                 let start = i
-                while i < line.end, Line.isNameByte(line[i], first: i == start, colon: false) { i += 1 }
+                i = line.nameEnd(from: i, colon: false)
                 guard i > start else {
                     fail(line.number, "expected a label name (letters, digits and '_', not starting with a digit)")
-                    return nil
+                    return false
                 }
                 labelName = line.text(start, i, reusing: labels.count < previousLabels.count ? previousLabels[labels.count].name : nil)
+                isName = i - start == 8 && line.equals(start, "__name__", prefix: true)
             }
             if !om { i = line.skipBlanks(from: i) }
             guard i < line.end, line[i] == UInt8(ascii: "=") else {
                 fail(line.number, "expected '=' after label name \(Line.clip(labelName))")
-                return nil
+                return false
             }
             i += 1
             if !om { i = line.skipBlanks(from: i) }
             let candidate = labels.count < previousLabels.count ? previousLabels[labels.count].value : nil
-            guard let value = readQuoted(line, &i, reusing: candidate) else { return nil }
-            if labelName == "__name__" {
+            guard let value = readQuoted(line, &i, reusing: candidate) else { return false }
+            if isName {
                 guard metricName == nil else {
                     fail(line.number, "the metric name is given twice (before the braces and as __name__)")
-                    return nil
+                    return false
                 }
                 metricName = value
             } else {
-                if labels.contains(where: { $0.name == labelName }) {
+                let length = labelName.utf8.count
+                if labels.contains(where: { $0.name.utf8.count == length && $0.name == labelName }) {
                     fail(line.number, "duplicate label \(Line.clip(labelName))")
-                    return nil
+                    return false
                 }
                 labels.append(Label(labelName, value))
             }
             if !om { i = line.skipBlanks(from: i) }
             guard i < line.end else {
                 fail(line.number, "unterminated label set (missing '}')")
-                return nil
+                return false
             }
             if line[i] == UInt8(ascii: ",") {
                 i += 1
                 first = false
                 if om, i < line.end, line[i] == UInt8(ascii: "}") {
                     fail(line.number, "trailing comma before '}'")
-                    return nil
+                    return false
                 }
                 continue
             }
             guard line[i] == UInt8(ascii: "}") else {
                 fail(line.number, "expected ',' or '}' after a label value")
-                return nil
+                return false
             }
             i += 1
             break
         }
-        return labels
+        return true
     }
 
     /// `{labels} value [timestamp]` after ` # `.
@@ -592,31 +633,55 @@ public struct ExpositionParser {
 }
 
 extension MetricType {
-    /// Suffixes of the sample names a family of this type owns ("" is the bare name).
+    /// Suffixes of the sample names a family of this type owns ("" is the bare name). A switch
+    /// over constant arrays: the parser asks for them per sample.
     func sampleSuffixes(openMetrics: Bool) -> [String] {
-        (openMetrics ? Self.openMetricsSuffixes : Self.textSuffixes)[self] ?? [""]
+        if openMetrics {
+            switch self {
+            case .counter: return Self.counterSuffixes
+            case .gauge, .unknown, .stateset: return Self.bareSuffix
+            case .histogram: return Self.histogramSuffixes
+            case .gaugehistogram: return Self.gaugeHistogramSuffixes
+            case .summary: return Self.summarySuffixes
+            case .info: return Self.infoSuffixes
+            }
+        }
+        switch self {
+        case .histogram: return Self.textHistogramSuffixes
+        case .summary: return Self.textSummarySuffixes
+        default: return Self.bareSuffix
+        }
     }
 
-    /// Computed once: the parser asks for them per sample.
-    static let textSuffixes: [MetricType: [String]] = Dictionary(
-        uniqueKeysWithValues: allCases.map { type in
-            switch type {
-            case .histogram: (type, ["_bucket", "_count", "_sum"])
-            case .summary: (type, ["", "_count", "_sum"])
-            default: (type, [""])
-            }
-        })
-    static let openMetricsSuffixes: [MetricType: [String]] = Dictionary(
-        uniqueKeysWithValues: allCases.map { type in
-            switch type {
-            case .counter: (type, ["_total", "_created"])
-            case .gauge, .unknown, .stateset: (type, [""])
-            case .histogram: (type, ["_bucket", "_count", "_sum", "_created"])
-            case .gaugehistogram: (type, ["_bucket", "_gcount", "_gsum"])
-            case .summary: (type, ["", "_count", "_sum", "_created"])
-            case .info: (type, ["_info"])
-            }
-        })
+    static let bareSuffix = [""]
+    static let counterSuffixes = ["_total", "_created"]
+    static let histogramSuffixes = ["_bucket", "_count", "_sum", "_created"]
+    static let gaugeHistogramSuffixes = ["_bucket", "_gcount", "_gsum"]
+    static let summarySuffixes = ["", "_count", "_sum", "_created"]
+    static let infoSuffixes = ["_info"]
+    static let textHistogramSuffixes = ["_bucket", "_count", "_sum"]
+    static let textSummarySuffixes = ["", "_count", "_sum"]
+
+    /// The type a `# TYPE` line names in `format` (0.0.4 says `untyped` and knows four types).
+    init?(typeWord text: String, openMetrics: Bool) {
+        if openMetrics {
+            self.init(rawValue: text)
+            return
+        }
+        switch text {
+        case "counter": self = .counter
+        case "gauge": self = .gauge
+        case "histogram": self = .histogram
+        case "summary": self = .summary
+        case "untyped": self = .unknown
+        default: return nil
+        }
+    }
+}
+
+/// The metadata lines both formats share (UNIT is OpenMetrics only).
+enum MetadataKeyword: String {
+    case help = "HELP", type = "TYPE", unit = "UNIT"
 }
 
 /// A family while it is being read.
@@ -637,6 +702,7 @@ struct FamilyBuilder {
     /// Whether a sample called `name` belongs to this family.
     func allows(_ name: String, openMetrics: Bool) -> Bool {
         // On UTF-8 bytes: String's count and dropFirst walk graphemes, and this runs per sample.
+        if name == family.name { return family.type.sampleSuffixes(openMetrics: openMetrics).contains("") }
         var base = family.name, full = name
         return base.withUTF8 { base in
             full.withUTF8 { full in

@@ -81,6 +81,18 @@ struct FamilyValidator {
         return sample.labels.filter { $0.name != ignoring }
     }
 
+    /// Whether two label lists are equal but for the label `ignoring`, in any order (a sample
+    /// has no duplicate label names).
+    static func sameGroup(_ a: [Label], _ b: [Label], ignoring: String) -> Bool {
+        if a == b { return true }
+        var counted = 0
+        for label in a where label.name != ignoring {
+            guard b.contains(label) else { return false }
+            counted += 1
+        }
+        return counted == b.count - (b.contains { $0.name == ignoring } ? 1 : 0)
+    }
+
     func validateHistogram(_ family: MetricFamily) -> [ExpositionError] {
         var errors: [ExpositionError] = []
         func fail(_ line: Int, _ message: String) { errors.append(ExpositionError(line: line, message: message)) }
@@ -101,17 +113,24 @@ struct FamilyValidator {
         }
         var groups: [Group] = []
         var indexByKey: [Key: Int] = [:]
+        let bucketName = name + "_bucket"
+        var last: (labels: [Label], timestamp: Double?, index: Int)?
         for sample in family.samples {
-            let key = Key(labels: Self.groupKey(sample, ignoring: "le").sorted { $0.name < $1.name }, timestamp: sample.timestamp)
             let index: Int
-            if let existing = indexByKey[key] {
-                index = existing
+            if let last, last.timestamp == sample.timestamp, Self.sameGroup(last.labels, sample.labels, ignoring: "le") {
+                index = last.index  // the common case: a point's samples are written together
             } else {
-                groups.append(Group(line: sample.line))
-                index = groups.count - 1
-                indexByKey[key] = index
+                let key = Key(labels: Self.groupKey(sample, ignoring: "le").sorted { $0.name < $1.name }, timestamp: sample.timestamp)
+                if let existing = indexByKey[key] {
+                    index = existing
+                } else {
+                    groups.append(Group(line: sample.line))
+                    index = groups.count - 1
+                    indexByKey[key] = index
+                }
             }
-            if sample.name == name + "_bucket" {
+            last = (sample.labels, sample.timestamp, index)
+            if sample.name == bucketName {
                 guard let text = sample.label("le") else {
                     fail(sample.line, "bucket of \(name) without an le label")
                     continue
@@ -217,10 +236,10 @@ struct FamilyValidator {
     static func goNumber(_ text: String) -> Double? { parse(text, openMetrics: false) }
 
     static func parse(_ text: String, openMetrics: Bool) -> Double? {
-        var bytes = Array(text.utf8)
-        guard !bytes.isEmpty, bytes.count < 512 else { return nil }
-        return bytes.withUnsafeMutableBufferPointer { buffer in
-            let line = Line(buffer: UnsafeBufferPointer(buffer), start: 0, end: buffer.count, number: 0)
+        var text = text
+        return text.withUTF8 { buffer in
+            guard !buffer.isEmpty, buffer.count < 512 else { return nil }
+            let line = Line(buffer: buffer, start: 0, end: buffer.count, number: 0)
             return NumberParser.value(line, 0, buffer.count, openMetrics: openMetrics)
         }
     }

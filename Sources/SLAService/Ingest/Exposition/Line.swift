@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// One line of an exposition as byte offsets into the whole buffer.
 struct Line {
     let buffer: UnsafeBufferPointer<UInt8>
@@ -45,14 +51,17 @@ struct Line {
     /// Bytes `i..<j` as text, giving back `candidate` itself when it spells the same bytes: the
     /// previous sample's name or label, mostly, so a run of similar lines allocates no strings.
     func text(_ i: Int, _ j: Int, reusing candidate: String?) -> String {
-        guard var candidate else { return text(i, j) }
+        guard let candidate, spells(i, j, candidate) else { return text(i, j) }
+        return candidate
+    }
+
+    /// Whether bytes `i..<j` are `candidate`'s UTF-8.
+    func spells(_ i: Int, _ j: Int, _ candidate: String?) -> Bool {
+        guard var candidate else { return false }
         let count = min(max(i, j), end) - i
-        let same = candidate.withUTF8 { known in
-            guard known.count == count else { return false }
-            for k in 0..<count where known[k] != buffer[i + k] { return false }
-            return true
+        return candidate.withUTF8 { known in
+            known.count == count && (count == 0 || memcmp(known.baseAddress!, buffer.baseAddress! + i, count) == 0)
         }
-        return same ? candidate : text(i, j)
     }
 
     /// True when the bytes at `i` are `literal` (to the end of the line unless `prefix`).
@@ -100,12 +109,32 @@ struct Line {
     }
 
     static func isNameByte(_ b: UInt8, first: Bool, colon: Bool) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): return true
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return !first
-        case UInt8(ascii: ":"): return colon
-        default: return false
+        nameClasses[Int(b)] & (first ? (colon ? 0b101 : 0b001) : (colon ? 0b111 : 0b011)) != 0
+    }
+
+    /// Per byte value: 1 a letter or '_', 2 a digit, 4 ':'. Names are read byte by byte, so a
+    /// table made once and never freed, read through a plain pointer (no array checks).
+    nonisolated(unsafe) static let nameClasses: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            switch UInt8(b) {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): table[b] = 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): table[b] = 2
+            case UInt8(ascii: ":"): table[b] = 4
+            default: table[b] = 0
+            }
         }
+        return UnsafePointer(table)
+    }()
+
+    /// The end of the name that starts at `i`: legacy metric names (`colon`) or label names.
+    func nameEnd(from i: Int, colon: Bool) -> Int {
+        let classes = Line.nameClasses
+        let mask: UInt8 = colon ? 0b111 : 0b011
+        guard i < end, classes[Int(buffer[i])] & mask & 0b101 != 0 else { return i }
+        var j = i + 1
+        while j < end, classes[Int(buffer[j])] & mask != 0 { j += 1 }
+        return j
     }
 
     /// User text quoted back in an error, bounded and without control characters.
