@@ -44,18 +44,22 @@ public struct ExpositionParser {
         var parser = ExpositionParser(format: format)
         bytes.withUnsafeBufferPointer { parser.run($0) }
         parser.checkEnd()
-        for index in parser.families.indices where parser.errors.count < maximumErrors {
-            parser.errors += FamilyValidator(format: format).validate(parser.families[index])
+        // Taken out of the parser: validating elements of `parser.families` while appending to
+        // `parser.errors` would copy each builder.
+        var builders: [FamilyBuilder] = []
+        swap(&builders, &parser.families)
+        var errors = parser.errors
+        let validator = FamilyValidator(format: format)
+        for index in builders.indices where errors.count < maximumErrors {
+            errors += validator.validate(builders[index])
         }
-        if parser.errors.count > maximumErrors { parser.errors.removeLast(parser.errors.count - maximumErrors) }
-        return Exposition(
-            format: format, families: parser.families.map(\.family),
-            errors: parser.errors.sorted { $0.line < $1.line })
+        if errors.count > maximumErrors { errors.removeLast(errors.count - maximumErrors) }
+        return Exposition(format: format, families: builders.map(\.family), errors: errors.sorted { $0.line < $1.line })
     }
 
     init(format: ExpositionFormat) {
         self.format = format
-        familyByName.reserveCapacity(format == .openMetrics ? 0 : 128)
+        familyByName.reserveCapacity(format == .openMetrics ? 0 : 256)
     }
 
     mutating func fail(_ line: Int, _ message: String) {
@@ -141,7 +145,9 @@ public struct ExpositionParser {
         var i = line.skipBlanks(from: start + 1)
         let keywordStart = i
         while i < line.end, !line.isBlank(at: i) { i += 1 }
-        guard i - keywordStart == 4, line.equals(keywordStart, "HELP", prefix: true) || line.equals(keywordStart, "TYPE", prefix: true) else { return }
+        guard i - keywordStart == 4, line.equals(keywordStart, "HELP", prefix: true) || line.equals(keywordStart, "TYPE", prefix: true) else {
+            return
+        }
         let keyword: MetadataKeyword = line[keywordStart] == UInt8(ascii: "H") ? .help : .type
         guard i < line.end else {
             fail(line.number, "'# \(keyword.rawValue)' needs a metric name")
@@ -160,7 +166,8 @@ public struct ExpositionParser {
         if om {
             if keyword != .type {
                 guard i < line.end, line[i] == UInt8(ascii: " ") else {
-                    fail(line.number, "'# \(keyword.rawValue) \(name)' must be followed by a space and the \(keyword == .help ? "help text" : "unit")")
+                    fail(
+                        line.number, "'# \(keyword.rawValue) \(name)' must be followed by a space and the \(keyword == .help ? "help text" : "unit")")
                     return
                 }
                 i += 1
@@ -187,8 +194,9 @@ public struct ExpositionParser {
             rest = text
             setHelp(rest, for: name, line: line.number)
         case .type:
-            rest = line.text(i, line.end)
-            if !om { rest = rest.trimmingTrailingBlanks() }
+            var end = line.end
+            if !om { while end > i, line.isBlank(at: end - 1) { end -= 1 } }
+            rest = line.text(i, end)
             setType(rest, for: name, line: line.number)
         case .unit:
             rest = line.text(i, line.end)
@@ -380,11 +388,11 @@ public struct ExpositionParser {
         return i < line.end
     }
 
-    mutating func addSample(_ sample: ExpositionSample) {
+    mutating func addSample(_ sample: consuming ExpositionSample) {
         let index: Int
         if let lastPlaced, lastPlaced.family == current, lastPlaced.name == sample.name {
             index = lastPlaced.family
-        } else if let current, families[current].allows(sample.name, openMetrics: om) {
+        } else if let current, FamilyBuilder.allows(sample.name, in: families[current].family.name, families[current].family.type, openMetrics: om) {
             index = current
         } else if om {
             guard usedNames.insert(sample.name).inserted else {
@@ -399,9 +407,9 @@ public struct ExpositionParser {
             index = startFamily(sample.name, line: sample.line)
         }
         if families[index].family.samples.capacity == 0 { families[index].family.samples.reserveCapacity(4) }
+        lastPlaced = (sample.name, index)
         families[index].family.samples.append(sample)  // in place: the computed `samples` would copy
         families[index].hasSamples = true
-        lastPlaced = (sample.name, index)
     }
 
     /// 0.0.4: the declared histogram or summary whose `_bucket`, `_count` or `_sum` `name` is.
@@ -420,16 +428,15 @@ public struct ExpositionParser {
     /// A sample's metric name, as the same string as a recent sample's or its family's when the
     /// bytes are equal (a histogram's lines cycle through `_bucket`, `_sum` and `_count`).
     mutating func readSampleName(_ line: Line, _ i: inout Int) -> String? {
-        let start = i
-        let end = line.nameEnd(from: i, colon: true)
-        if end > start, end == line.end || line.isBlank(at: end) || line[end] == UInt8(ascii: "{") {
-            for name in recentNames where line.spells(start, end, name) {
+        // The family's own name first (a family's first sample, most often), then recent ones.
+        if let current, let end = line.nameEnd(at: i, spelling: families[current].family.name) {
+            i = end
+            return families[current].family.name
+        }
+        for k in recentNames.indices {
+            if let end = line.nameEnd(at: i, spelling: recentNames[k]) {
                 i = end
-                return name
-            }
-            if let current, line.spells(start, end, families[current].family.name) {
-                i = end
-                return families[current].family.name
+                return recentNames[k]
             }
         }
         guard let name = readMetricName(line, &i, quotedAllowed: false, reusing: nil) else { return nil }
@@ -459,6 +466,12 @@ public struct ExpositionParser {
     /// `"..."` with escapes; `\\`, `\"` and `\n` everywhere, others kept as written in
     /// OpenMetrics and refused in 0.0.4.
     mutating func readQuoted(_ line: Line, _ i: inout Int, reusing candidate: String? = nil) -> String? {
+        var reused = false
+        return readQuoted(line, &i, reusing: candidate, reused: &reused)
+    }
+
+    /// `reused` tells whether `candidate` itself came back.
+    mutating func readQuoted(_ line: Line, _ i: inout Int, reusing candidate: String?, reused: inout Bool) -> String? {
         guard i < line.end, line[i] == UInt8(ascii: "\"") else {
             fail(line.number, "expected a double-quoted label value")
             return nil
@@ -481,7 +494,11 @@ public struct ExpositionParser {
         }
         if !sawEscape {
             i = j + 1
-            return line.text(start, j, reusing: candidate)
+            if let candidate, line.spells(start, j, candidate) {
+                reused = true
+                return candidate
+            }
+            return line.text(start, j)
         }
         guard let text = line.unescape(start, j, quote: true, strict: !om, reusing: candidate) else {
             fail(line.number, "invalid escape sequence in a quoted string; only \\\\, \\\" and \\n are allowed")
@@ -495,14 +512,20 @@ public struct ExpositionParser {
     mutating func readLabels(_ line: Line, _ i: inout Int, metricName: inout String?) -> [Label]? {
         var labels: [Label] = []
         labels.reserveCapacity(max(previousLabels.count, 4))  // one allocation, not one per doubling
-        guard readLabels(line, &i, into: &labels, metricName: &metricName) else { return nil }
-        // The previous sample's array when equal (its strings were reused already).
-        return labels == previousLabels ? previousLabels : labels
+        var allReused = true
+        guard readLabels(line, &i, into: &labels, metricName: &metricName, allReused: &allReused) else { return nil }
+        // The previous sample's array when every name and value was its (the common case for
+        // a series' lines that differ only in the value).
+        return allReused && labels.count == previousLabels.count ? previousLabels : labels
     }
 
-    mutating func readLabels(_ line: Line, _ i: inout Int, into labels: inout [Label], metricName: inout String?) -> Bool {
+    /// Reads labels into `labels`, reusing the previous sample's strings where the bytes are
+    /// equal; `allReused` stays true only if every name and value was reused, in order.
+    mutating func readLabels(_ line: Line, _ i: inout Int, into labels: inout [Label], metricName: inout String?, allReused: inout Bool) -> Bool {
         i += 1
         var first = true
+        // Whether the names so far are the previous sample's, in order: then they cannot repeat.
+        var namesReused = allReused
         while true {
             if !om { i = line.skipBlanks(from: i) }
             guard i < line.end else {
@@ -523,6 +546,8 @@ public struct ExpositionParser {
                 guard let quoted = readQuoted(line, &i) else { return false }
                 labelName = quoted
                 isName = quoted == "__name__"
+                allReused = false
+                namesReused = false
                 if !om { i = line.skipBlanks(from: i) }
                 if metricName == nil, labels.isEmpty, i < line.end, line[i] == UInt8(ascii: ",") || line[i] == UInt8(ascii: "}") {
                     metricName = quoted
@@ -537,7 +562,13 @@ public struct ExpositionParser {
                     fail(line.number, "expected a label name (letters, digits and '_', not starting with a digit)")
                     return false
                 }
-                labelName = line.text(start, i, reusing: labels.count < previousLabels.count ? previousLabels[labels.count].name : nil)
+                if namesReused, labels.count < previousLabels.count, line.spells(start, i, previousLabels[labels.count].name) {
+                    labelName = previousLabels[labels.count].name
+                } else {
+                    labelName = line.text(start, i)
+                    allReused = false
+                    namesReused = false
+                }
                 isName = i - start == 8 && line.equals(start, "__name__", prefix: true)
             }
             if !om { i = line.skipBlanks(from: i) }
@@ -548,8 +579,12 @@ public struct ExpositionParser {
             i += 1
             if !om { i = line.skipBlanks(from: i) }
             let candidate = labels.count < previousLabels.count ? previousLabels[labels.count].value : nil
-            guard let value = readQuoted(line, &i, reusing: candidate) else { return false }
+            var valueReused = false
+            guard let value = readQuoted(line, &i, reusing: candidate, reused: &valueReused) else { return false }
+            if !valueReused { allReused = false }
             if isName {
+                allReused = false
+                namesReused = false
                 guard metricName == nil else {
                     fail(line.number, "the metric name is given twice (before the braces and as __name__)")
                     return false
@@ -557,7 +592,7 @@ public struct ExpositionParser {
                 metricName = value
             } else {
                 let length = labelName.utf8.count
-                if labels.contains(where: { $0.name.utf8.count == length && $0.name == labelName }) {
+                if !namesReused, labels.contains(where: { $0.name.utf8.count == length && $0.name == labelName }) {
                     fail(line.number, "duplicate label \(Line.clip(labelName))")
                     return false
                 }
@@ -594,7 +629,9 @@ public struct ExpositionParser {
             return nil
         }
         var noName: String?
-        guard let labels = readLabels(line, &i, metricName: &noName) else { return nil }
+        var labels: [Label] = []
+        var allReused = false
+        guard readLabels(line, &i, into: &labels, metricName: &noName, allReused: &allReused) else { return nil }
         if noName != nil {
             fail(line.number, "an exemplar's labels cannot carry a metric name")
             return nil
@@ -699,30 +736,23 @@ struct FamilyBuilder {
         self.line = line
     }
 
-    /// Whether a sample called `name` belongs to this family.
-    func allows(_ name: String, openMetrics: Bool) -> Bool {
+    /// Whether a sample called `name` belongs to the family `familyName` of `type` (static: a
+    /// method on an array element would copy the whole builder for each sample).
+    static func allows(_ name: String, in familyName: String, _ type: MetricType, openMetrics: Bool) -> Bool {
         // On UTF-8 bytes: String's count and dropFirst walk graphemes, and this runs per sample.
-        if name == family.name { return family.type.sampleSuffixes(openMetrics: openMetrics).contains("") }
-        var base = family.name, full = name
+        if name == familyName { return type.sampleSuffixes(openMetrics: openMetrics).contains("") }
+        var base = familyName, full = name
         return base.withUTF8 { base in
             full.withUTF8 { full in
                 guard full.count >= base.count, base.isEmpty || memcmp(full.baseAddress!, base.baseAddress!, base.count) == 0 else {
                     return false
                 }
                 let suffix = UnsafeBufferPointer(rebasing: full[base.count...])
-                return family.type.sampleSuffixes(openMetrics: openMetrics).contains { candidate in
+                return type.sampleSuffixes(openMetrics: openMetrics).contains { candidate in
                     var candidate = candidate
                     return candidate.withUTF8 { $0.elementsEqual(suffix) }
                 }
             }
         }
-    }
-}
-
-extension String {
-    func trimmingTrailingBlanks() -> String {
-        var copy = Substring(self)
-        while let last = copy.last, last == " " || last == "\t" { copy.removeLast() }
-        return String(copy)
     }
 }

@@ -59,9 +59,37 @@ struct Line {
     func spells(_ i: Int, _ j: Int, _ candidate: String?) -> Bool {
         guard var candidate else { return false }
         let count = min(max(i, j), end) - i
+        guard candidate.utf8.count == count else { return false }  // O(1) for native strings
         return candidate.withUTF8 { known in
-            known.count == count && (count == 0 || memcmp(known.baseAddress!, buffer.baseAddress! + i, count) == 0)
+            count == 0 || Line.bytesEqual(UnsafeRawPointer(known.baseAddress!), UnsafeRawPointer(buffer.baseAddress! + i), count)
         }
+    }
+
+    /// Where a metric name at `i` ends if it is `candidate` (a valid name): its bytes, then a
+    /// blank, `{` or the end of the line. Nil otherwise.
+    func nameEnd(at i: Int, spelling candidate: String) -> Int? {
+        var candidate = candidate
+        let count = candidate.utf8.count
+        guard count > 0, i + count <= end else { return nil }
+        let next = i + count
+        guard next == end || isBlank(at: next) || buffer[next] == UInt8(ascii: "{") else { return nil }
+        let same = candidate.withUTF8 { Line.bytesEqual(UnsafeRawPointer($0.baseAddress!), UnsafeRawPointer(buffer.baseAddress! + i), count) }
+        return same ? next : nil
+    }
+
+    /// `memcmp(a, b, count) == 0` inline, eight bytes at a time: the strings compared here are
+    /// short, and a call into libc for each costs more than the comparison.
+    @inline(__always) static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        var k = 0
+        while k + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+            k += 8
+        }
+        while k < count {
+            if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k += 1
+        }
+        return true
     }
 
     /// True when the bytes at `i` are `literal` (to the end of the line unless `prefix`).
