@@ -77,6 +77,8 @@ public struct ExpositionParser {
         let count = buffer.count
         guard let base = buffer.baseAddress, count > 0 else { return }
         endedWithNewline = buffer[count - 1] == 10
+        // Mostly the whole buffer is ASCII: one check here spares one per line.
+        let allASCII = !Line(buffer: buffer, start: 0, end: count, number: 0).hasNonASCII
         while start < count, !halted {
             lineNumber += 1
             let newline = memchr(base + start, 10, count - start)
@@ -91,7 +93,7 @@ public struct ExpositionParser {
                 halted = true
             } else {
                 let line = Line(buffer: buffer, start: start, end: lineEnd, number: lineNumber)
-                if line.hasNonASCII, !line.isValidUTF8 {
+                if !allASCII, line.hasNonASCII, !line.isValidUTF8 {
                     fail(lineNumber, "not valid UTF-8 text")
                 } else {
                     parseLine(line, terminated: hasNewline)
