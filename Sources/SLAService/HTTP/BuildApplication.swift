@@ -51,7 +51,7 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [PublicFastPath(routes: publicRoutes, metrics: requestMetrics)])),
+        server: PublicHTTP1Channel.builder(routes: publicRoutes, metrics: requestMetrics),
         configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "hms-ops"),
         services: dependencies.services + [health],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.listen.port) },

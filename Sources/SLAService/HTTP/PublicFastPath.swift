@@ -1,33 +1,60 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import Logging
 import NIOCore
-import NIOHTTPTypes
-import Synchronization
 
-/// Answers the public API's already-rendered answers straight from the connection's event loop,
-/// before the router: `GET /public/v1/services[.xml]` and
-/// `GET /public/v1/services/{id}/sla[.xml][?period=P]` while the snapshot is fresh and that
-/// answer is rendered. The bytes, headers and ETag are the router's own (`PublicRoutes.hit`), so
-/// both paths answer alike; everything else (a first request, `at=`, other query strings, an
-/// unknown id, `Connection` other than keep-alive) goes on to the router unchanged. The router's
-/// path costs a task, an async channel hop and the middleware chain per request, about half of
-/// what a cached answer is worth at high request rates (benchmarks/api).
-final class PublicFastPath: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundOut = HTTPResponsePart
+/// Hummingbird's HTTP/1 child channel with `PublicFastPath` in front of NIO's HTTP/1 parser.
+struct PublicHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let inner: HTTP1Channel
+    let routes: PublicRoutes
+    let metrics: RequestMetricHandles
 
-    enum State {
-        case idle
-        /// Parts of a request we answer: its body is ignored; the answer goes out at its end.
-        case answering(HTTPResponse, ByteBuffer?)
-        case forwarding
+    /// The server builder `Application` takes.
+    static func builder(routes: PublicRoutes, metrics: RequestMetricHandles) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            PublicHTTP1Channel(inner: HTTP1Channel(responder: responder), routes: routes, metrics: metrics)
+        }
     }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addHandler(PublicFastPath(routes: routes, metrics: metrics), position: .first)
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
+
+/// Answers the public API's already-rendered answers from the connection's bytes, before NIO's
+/// HTTP/1 parser: `GET /public/v1/services[.xml]` and `GET /public/v1/services/{id}/sla[.xml]
+/// [?period=P]` while the snapshot is fresh and that answer is rendered. The status, headers and
+/// bytes are the router's own (`PublicRoutes.hit`, the security headers, `Date`, `Server`), so
+/// both paths answer alike.
+///
+/// It reads only a strict, whole request head (`RequestHead.parse`). The first request it does
+/// not answer (anything else, a head split across reads, a body, `Connection: close`, a
+/// duplicate header) goes to the parser with every byte after it, and so does the rest of that
+/// connection: answers never overtake the router's, and a request is never read two ways. The
+/// router's path costs the HTTP parser, two header conversions, the response encoder and a task
+/// hop per request: most of what a cached answer is worth at high request rates (benchmarks/api).
+final class PublicFastPath: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let routes: PublicRoutes
     let metrics: RequestMetricHandles
-    var state = State.idle
+    /// Set at the first request this path does not answer: from then on every byte goes on.
+    var passing = false
+    var unflushed = false
+    /// The `Date` header line of the current second (made at most once a second per connection).
+    var date: (second: Int, line: [UInt8]) = (-1, [])
 
     init(routes: PublicRoutes, metrics: RequestMetricHandles) {
         self.routes = routes
@@ -35,45 +62,166 @@ final class PublicFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
-        case (.head(let request), .idle):
-            if let (route, answer) = routes.fastAnswer(request) {
-                // The headers in the router's order: the answer's, its length, the security
-                // middleware's, then the server's own.
-                let notModified = answer.notModified(request.headerFields[.ifNoneMatch])
-                var head = HTTPResponse(status: notModified ? .notModified : answer.status, headerFields: answer.headers)
-                if !notModified { head.headerFields[.contentLength] = "\(answer.body.readableBytes)" }
-                SecurityHeadersMiddleware<AppRequestContext>.apply(to: &head.headerFields)
-                head.headerFields[.date] = HTTPDate.now()
-                head.headerFields[.server] = "hms-ops"
-                metrics.for(route: route, method: .get, status: head.status).requests.increment()
-                state = .answering(head, notModified ? nil : answer.body)
-                return
-            }
-            state = .forwarding
-            context.fireChannelRead(data)
-        case (.body, .answering):
-            return
-        case (.end, .answering(let head, let body)):
-            state = .idle
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        case (.end, _):
-            state = .idle
-            context.fireChannelRead(data)
-        default:
-            context.fireChannelRead(data)
+        if passing { return context.fireChannelRead(data) }
+        var buffer = unwrapInboundIn(data)
+        while buffer.readableBytes > 0, let answer = buffer.withUnsafeReadableBytes({ answer(to: $0, context: context) }) {
+            buffer.moveReaderIndex(forwardBy: answer.consumed)
+            context.write(wrapOutboundOut(answer.bytes), promise: nil)
+            unflushed = true
         }
+        guard buffer.readableBytes > 0 else { return }
+        passing = true
+        flush(context)  // the answers so far go before anything the router answers
+        context.fireChannelRead(wrapInboundOut(buffer))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush(context)
+        context.fireChannelReadComplete()
+    }
+
+    func flush(_ context: ChannelHandlerContext) {
+        guard unflushed else { return }
+        unflushed = false
+        context.flush()
+    }
+
+    /// The answer to the request at the start of `bytes` and how many bytes it took, if this
+    /// path answers it.
+    func answer(to bytes: UnsafeRawBufferPointer, context: ChannelHandlerContext) -> (bytes: ByteBuffer, consumed: Int)? {
+        guard let head = RequestHead.parse(bytes), let (route, answer) = routes.fastAnswer(target: head.target, accept: head.accept) else {
+            return nil
+        }
+        let notModified = answer.notModified(head.ifNoneMatch)
+        metrics.for(route: route, method: .get, status: notModified ? .notModified : answer.status).requests.increment()
+        var out = context.channel.allocator.buffer(capacity: 512 + (notModified ? 0 : answer.body.readableBytes))
+        Self.write(answer, notModified: notModified, date: dateLine(), to: &out)
+        return (out, head.length)
+    }
+
+    /// The answer as the router sends it: the answer's headers, its length, the security
+    /// middleware's headers, then `Date` and `Server` (the order NIO's encoder keeps).
+    static func write(_ answer: PublicRoutes.Rendered, notModified: Bool, date: [UInt8], to out: inout ByteBuffer) {
+        let status: HTTPResponse.Status = notModified ? .notModified : answer.status
+        var fields = answer.headers
+        if !notModified { fields[.contentLength] = "\(answer.body.readableBytes)" }
+        SecurityHeadersMiddleware<AppRequestContext>.apply(to: &fields)
+        out.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        for field in fields {
+            out.writeString(field.name.rawName)
+            out.writeStaticString(": ")
+            out.writeString(field.value)
+            out.writeStaticString("\r\n")
+        }
+        out.writeBytes(date)
+        out.writeStaticString("Server: hms-ops\r\n\r\n")
+        if !notModified { out.writeImmutableBuffer(answer.body) }
+    }
+
+    func dateLine() -> [UInt8] {
+        let second = Int(time(nil))
+        if date.second != second { date = (second, Array("Date: \(HTTPDate.format(second))\r\n".utf8)) }
+        return date.line
+    }
+}
+
+/// The head of a plain `GET` the fast path may answer, read strictly from raw bytes: the whole
+/// head present, `GET <target> HTTP/1.1`, well-formed header lines of visible ASCII, no body
+/// (`Content-Length`, `Transfer-Encoding`), no `Upgrade` or `Expect`, `Connection` absent or
+/// keep-alive, `Accept` and `If-None-Match` at most once each. Anything else is nil and goes to
+/// NIO's parser, which knows the whole protocol.
+struct RequestHead: Equatable {
+    var target: String
+    var accept: String?
+    var ifNoneMatch: String?
+    /// Bytes of the head, its blank line included.
+    var length: Int
+
+    static let maximumLength = 8192
+    static let maximumFields = 64
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> RequestHead? {
+        let count = min(bytes.count, maximumLength)
+        guard count > 16, bytes.starts(with: "GET /".utf8) else { return nil }
+        // The request line.
+        var i = 4
+        while i < count, bytes[i] > 0x20, bytes[i] < 0x7F { i += 1 }
+        let targetEnd = i
+        guard targetEnd > 4, i + 10 <= count, bytes[i..<(i + 10)].elementsEqual(" HTTP/1.1\r".utf8), bytes[i + 10] == 10 else { return nil }
+        var head = RequestHead(target: String(decoding: bytes[4..<targetEnd], as: UTF8.self), length: 0)
+        i += 11
+        var fields = 0
+        while true {
+            guard i + 1 < count else { return nil }  // the head goes on past what is here
+            if bytes[i] == 13 {
+                guard bytes[i + 1] == 10 else { return nil }
+                head.length = i + 2
+                return head
+            }
+            fields += 1
+            guard fields <= maximumFields else { return nil }
+            // name ":" OWS value OWS CRLF
+            let nameStart = i
+            while i < count, isToken(bytes[i]) { i += 1 }
+            guard i > nameStart, i < count, bytes[i] == UInt8(ascii: ":") else { return nil }
+            let name = bytes[nameStart..<i]
+            i += 1
+            while i < count, bytes[i] == 32 || bytes[i] == 9 { i += 1 }
+            let valueStart = i
+            while i < count, (bytes[i] >= 0x20 && bytes[i] < 0x7F) || bytes[i] == 9 { i += 1 }
+            guard i + 1 < count, bytes[i] == 13, bytes[i + 1] == 10 else { return nil }
+            var valueEnd = i
+            while valueEnd > valueStart, bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9 { valueEnd -= 1 }
+            let value = bytes[valueStart..<valueEnd]
+            i += 2
+            if equalsIgnoringCase(name, "accept") {
+                guard head.accept == nil else { return nil }
+                head.accept = String(decoding: value, as: UTF8.self)
+            } else if equalsIgnoringCase(name, "if-none-match") {
+                guard head.ifNoneMatch == nil else { return nil }
+                head.ifNoneMatch = String(decoding: value, as: UTF8.self)
+            } else if equalsIgnoringCase(name, "connection") {
+                guard equalsIgnoringCase(value, "keep-alive") else { return nil }
+            } else if equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "transfer-encoding")
+                || equalsIgnoringCase(name, "upgrade") || equalsIgnoringCase(name, "expect")
+            {
+                return nil
+            }
+        }
+    }
+
+    /// RFC 9110 token characters.
+    static func isToken(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    static func equalsIgnoringCase(_ bytes: Slice<UnsafeRawBufferPointer>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        var k = 0
+        for byte in bytes {
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard folded == expected[k] else { return false }
+            k += 1
+        }
+        return true
     }
 }
 
 extension PublicRoutes {
-    /// The rendered answer for `request` and its route's name, when the fast path may send it.
-    /// Called for every request, so it reads bytes and allocates only for a likely hit.
-    func fastAnswer(_ request: HTTPRequest) -> (route: String, answer: Rendered)? {
-        guard request.method == .get, let target = request.path?.utf8, target.starts(with: Self.listPath.utf8) else { return nil }
-        if let connection = request.headerFields[.connection], connection.lowercased() != "keep-alive" { return nil }
+    /// The rendered answer for a GET of `target` (path and query, as sent) and its route's
+    /// name, when the fast path may send it. Called for every request, so it reads bytes and
+    /// allocates only for a likely hit.
+    func fastAnswer(target: String, accept: String?) -> (route: String, answer: Rendered)? {
+        let target = target.utf8
+        guard target.starts(with: Self.listPath.utf8) else { return nil }
         let query = target.firstIndex(of: UInt8(ascii: "?"))
         var period: String?
         if let query {
@@ -87,7 +235,7 @@ extension PublicRoutes {
         var path = target[..<(query ?? target.endIndex)]
         let suffix = path.elementsEqual(Self.listPath.utf8) ? false : path.reversed().starts(with: ".xml".utf8.reversed())
         if suffix { path = path.dropLast(4) }
-        let xml = Self.wantsXML(accept: request.headerFields[.accept], suffix: suffix)
+        let xml = Self.wantsXML(accept: accept, suffix: suffix)
         let rest = path.dropFirst(Self.listPath.utf8.count)
         if rest.isEmpty {
             guard period == nil else { return nil }
@@ -111,21 +259,12 @@ extension PublicRoutes {
     }
 }
 
-/// The `Date` header's text for the current second, made once a second.
+/// RFC 9110's IMF-fixdate for the `Date` header.
 enum HTTPDate {
-    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func now() -> String {
-        let second = Int(Date().timeIntervalSince1970)
-        return cache.withLock { cache in
-            if cache.second != second { cache = (second, format(second)) }
-            return cache.text
-        }
-    }
-
-    /// RFC 9110's IMF-fixdate: `Wed, 25 Nov 2026 23:39:49 GMT`.
+    /// `Wed, 25 Nov 2026 23:39:49 GMT`.
     static func format(_ second: Int) -> String {
         var time = time_t(second)
         var parts = tm()
