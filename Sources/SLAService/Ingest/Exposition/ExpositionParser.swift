@@ -42,6 +42,9 @@ public struct ExpositionParser {
     /// Parses `bytes`; the format comes from the caller (Content-Type) or `ExpositionFormat.sniff`.
     public static func parse(_ bytes: [UInt8], format: ExpositionFormat) -> Exposition {
         var parser = ExpositionParser(format: format)
+        // Families by name, sized for the text (about one per 128 bytes of metadata-heavy text)
+        // so the table is not grown and rehashed while parsing.
+        if format != .openMetrics { parser.familyByName.reserveCapacity(min(max(bytes.count / 128, 256), 16384)) }
         bytes.withUnsafeBufferPointer { parser.run($0) }
         parser.checkEnd()
         // Taken out of the parser: validating elements of `parser.families` while appending to
@@ -451,6 +454,10 @@ public struct ExpositionParser {
         if quotedAllowed, i < line.end, line[i] == UInt8(ascii: "\"") {
             guard let quoted = readQuoted(line, &i) else { return nil }
             return quoted
+        }
+        if let known, let end = line.nameEnd(at: i, spelling: known) {
+            i = end  // the bytes are `known`, a valid name: no scan, no new string
+            return known
         }
         let start = i
         i = line.nameEnd(from: i, colon: true)
