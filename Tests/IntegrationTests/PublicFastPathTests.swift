@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
+import NIOEmbedded
 import Testing
 
 @testable import SLAService
@@ -20,6 +22,27 @@ struct PublicFastPathTests {
         store.replace(SLOSnapshot(evaluatedAt: WallClock.now(), entries: []))
         return (settings, store)
     }
+
+    /// Python for the socket tests: `talk(*parts)` sends each part on one connection (a pause
+    /// between them) and returns what the server sent until it closed, `Date` lines removed;
+    /// `get(path, extra)` is a request head.
+    static let talk = """
+        import socket, sys, time, re
+        def talk(*parts):
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            for part in parts:
+                s.sendall(part)
+                time.sleep(0.2)
+            s.settimeout(10)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            return re.sub(rb"Date: [^\\r]*\\r\\n", b"", data)
+        get = lambda path, extra="": ("GET %s HTTP/1.1\\r\\nHost: x\\r\\n%s\\r\\n" % (path, extra)).encode()
+
+        """
 
     static func withoutDate(_ fields: HTTPFields) -> [String] {
         fields.filter { $0.name != .date }.map { "\($0.name): \($0.value)" }
@@ -53,20 +76,12 @@ struct PublicFastPathTests {
 
             // Pipelined: a cached answer, one for the router, a cached one that closes: in order, then closed.
             let port = try #require(http.port)
-            let script = """
-                import socket, sys
-                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-                get = lambda path, extra="": ("GET %s HTTP/1.1\\r\\nHost: x\\r\\n%s\\r\\n" % (path, extra)).encode()
-                s.sendall(get("/public/v1/services/crop-relief/sla") + get("/public/v1/schema/error.json")
-                          + get("/public/v1/services/crop-relief/sla?period=7d", "Connection: close\\r\\n"))
-                s.settimeout(10)
-                data = b""
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk: break
-                    data += chunk
-                print(data.count(b"HTTP/1.1 200 OK"), data.find(b'"name":"30d"') < data.find(b'"$schema"') < data.find(b'"name":"7d"'))
-                """
+            let script =
+                Self.talk + """
+                    data = talk(get("/public/v1/services/crop-relief/sla") + get("/public/v1/schema/error.json")
+                                + get("/public/v1/services/crop-relief/sla?period=7d", "Connection: close\\r\\n"))
+                    print(data.count(b"HTTP/1.1 200 OK"), data.find(b'"name":"30d"') < data.find(b'"$schema"') < data.find(b'"name":"7d"'))
+                    """
             let python = try #require(Subprocess.which("python3"))
             let run = try Subprocess(["-c", script, "\(port)"], executable: python)
             #expect(try await run.waitForExit(seconds: 20) == 0, "\(run.text)")
@@ -152,32 +167,49 @@ struct PublicFastPathTests {
             let sla = "/public/v1/services/crop-relief/sla"
             _ = try await http.execute(uri: sla, method: .get)  // rendered by the router
             let port = try #require(http.port)
-            let script = """
-                import socket, sys, time, re
-                def talk(*parts):
-                    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-                    for part in parts:
-                        s.sendall(part)
-                        time.sleep(0.2)
-                    s.settimeout(10)
-                    data = b""
-                    while True:
-                        chunk = s.recv(65536)
-                        if not chunk: break
-                        data += chunk
-                    return re.sub(rb"Date: [^\\r]*\\r\\n", b"", data)
-                get = lambda extra="": ("GET /public/v1/services/crop-relief/sla HTTP/1.1\\r\\nHost: x\\r\\n%s\\r\\n" % extra).encode()
-                whole = talk(get() + get("Connection: close\\r\\n"))
-                split = talk(get()[:20], get()[20:] + get("Connection: close\\r\\n"))
-                body = talk(get("Content-Length: 2\\r\\n")[:-2] + b"\\r\\nhi" + get() + get("Connection: close\\r\\n"))
-                one = whole.split(b"HTTP/1.1 200 OK")[1]
-                print(whole.count(b"HTTP/1.1 200 OK"), split.count(b"HTTP/1.1 200 OK"), body.count(b"HTTP/1.1 200 OK"),
-                      whole == split, body.split(b"HTTP/1.1 200 OK")[1:] == [one, one, one])
-                """
+            let script =
+                Self.talk + """
+                    sla = "/public/v1/services/crop-relief/sla"
+                    whole = talk(get(sla) + get(sla, "Connection: close\\r\\n"))
+                    split = talk(get(sla)[:20], get(sla)[20:] + get(sla, "Connection: close\\r\\n"))
+                    body = talk(get(sla, "Content-Length: 2\\r\\n")[:-2] + b"\\r\\nhi" + get(sla) + get(sla, "Connection: close\\r\\n"))
+                    one = whole.split(b"HTTP/1.1 200 OK")[1]
+                    print(whole.count(b"HTTP/1.1 200 OK"), split.count(b"HTTP/1.1 200 OK"), body.count(b"HTTP/1.1 200 OK"),
+                          whole == split, body.split(b"HTTP/1.1 200 OK")[1:] == [one, one, one])
+                    """
             let python = try #require(Subprocess.which("python3"))
             let run = try Subprocess(["-c", script, "\(port)"], executable: python)
             #expect(try await run.waitForExit(seconds: 20) == 0, "\(run.text)")
             #expect(run.text.trimmingCharacters(in: .whitespacesAndNewlines) == "2 2 3 True True", "\(run.text)")
         }
+    }
+
+    /// Once a request has gone to the parser, every later byte of the connection does too, even
+    /// a request the fast path could answer: the router may still be answering the earlier one.
+    @Test func afterARequestForTheRouterTheRestOfTheConnectionGoesThere() throws {
+        let (config, store) = Self.served()
+        let routes = PublicRoutes(services: config.services, store: store)
+        _ = routes.cached(PublicRoutes.key(service: "crop-relief", period: nil, xml: false)) {
+            routes.render(routes.sla(config.services[0], period: "30d"), root: "sla", xml: false)
+        }
+        let channel = EmbeddedChannel(handler: PublicFastPath(routes: routes, metrics: RequestMetricHandles()))
+        let sla = "GET /public/v1/services/crop-relief/sla HTTP/1.1\r\nHost: x\r\n\r\n"
+        let health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        func answered() throws -> String? { try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } }
+        func forwarded() throws -> String? { try channel.readInbound(as: ByteBuffer.self).map { String(buffer: $0) } }
+
+        try channel.writeInbound(ByteBuffer(string: sla + sla))
+        #expect(try answered()?.hasPrefix("HTTP/1.1 200 OK\r\n") == true)
+        #expect(try answered()?.hasPrefix("HTTP/1.1 200 OK\r\n") == true)
+        #expect(try forwarded() == nil)
+        // A request for the router, and what came with it, go on as they are.
+        try channel.writeInbound(ByteBuffer(string: health + sla))
+        #expect(try answered() == nil)
+        #expect(try forwarded() == health + sla)
+        // A later read the fast path could answer goes there too.
+        try channel.writeInbound(ByteBuffer(string: sla))
+        #expect(try answered() == nil)
+        #expect(try forwarded() == sla)
+        _ = try channel.finish()
     }
 }
