@@ -20,7 +20,14 @@ public struct ExpositionParser {
     var om: Bool { format == .openMetrics }
 
     var families: [FamilyBuilder] = []
+    /// 0.0.4: families by name, for the first `indexedFamilies` families. It is filled only
+    /// when needed: while families come in increasing name order (as Go's clients and
+    /// Prometheus write them) a greater name is a new family without a lookup.
     var familyByName: [String: Int] = [:]
+    var indexedFamilies = 0
+    var ascending = true
+    /// The size to give `familyByName` when it is first filled.
+    var expectedFamilies = 256
     /// OpenMetrics: every family name and reserved sample name used so far, to catch clashes.
     var usedNames: Set<String> = []
     var current: Int?
@@ -42,9 +49,9 @@ public struct ExpositionParser {
     /// Parses `bytes`; the format comes from the caller (Content-Type) or `ExpositionFormat.sniff`.
     public static func parse(_ bytes: [UInt8], format: ExpositionFormat) -> Exposition {
         var parser = ExpositionParser(format: format)
-        // Families by name, sized for the text (about one per 128 bytes of metadata-heavy text)
-        // so the table is not grown and rehashed while parsing.
-        if format != .openMetrics { parser.familyByName.reserveCapacity(min(max(bytes.count / 128, 256), 16384)) }
+        // Families by name, if needed, sized for the text (about one per 128 bytes of
+        // metadata-heavy text) so the table is not grown and rehashed while parsing.
+        parser.expectedFamilies = min(max(bytes.count / 128, 256), 16384)
         bytes.withUnsafeBufferPointer { parser.run($0) }
         parser.checkEnd()
         // Taken out of the parser: validating elements of `parser.families` while appending to
@@ -60,10 +67,7 @@ public struct ExpositionParser {
         return Exposition(format: format, families: builders.map(\.family), errors: errors.sorted { $0.line < $1.line })
     }
 
-    init(format: ExpositionFormat) {
-        self.format = format
-        familyByName.reserveCapacity(format == .openMetrics ? 0 : 256)
-    }
+    init(format: ExpositionFormat) { self.format = format }
 
     mutating func fail(_ line: Int, _ message: String) {
         failures += 1
@@ -225,10 +229,16 @@ public struct ExpositionParser {
             }
             return startFamily(name, line: line)
         }
+        if ascending, Line.precedes(families.last?.family.name, name) { return startFamily(name, line: line) }
+        ascending = false
+        indexFamilies()
         // One hash: the name's family if there is one, else the index a new family gets.
         let next = families.count
         let existing = Self.value(&familyByName[name, default: next])
-        guard existing != next else { return startFamily(name, line: line, indexed: true) }
+        guard existing != next else {
+            indexedFamilies += 1
+            return startFamily(name, line: line)
+        }
         if families[existing].hasSamples {
             fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
             return nil
@@ -240,13 +250,21 @@ public struct ExpositionParser {
     /// What an inout access found or inserted (`dictionary[key, default:]` hashes once).
     static func value(_ value: inout Int) -> Int { value }
 
-    /// Starts a family; in 0.0.4 (not `indexed` yet) also indexes it by name.
-    mutating func startFamily(_ name: String, line: Int, indexed: Bool = false) -> Int {
+    mutating func startFamily(_ name: String, line: Int) -> Int {
         families.append(FamilyBuilder(name: name, line: line))
         let index = families.count - 1
-        if !om && !indexed { familyByName[name] = index }
         current = index
         return index
+    }
+
+    /// Puts every family not yet in `familyByName` there (family names are unique).
+    mutating func indexFamilies() {
+        guard indexedFamilies < families.count else { return }
+        if indexedFamilies == 0 { familyByName.reserveCapacity(max(expectedFamilies, families.count)) }
+        while indexedFamilies < families.count {
+            familyByName[families[indexedFamilies].family.name] = indexedFamilies
+            indexedFamilies += 1
+        }
     }
 
     mutating func setHelp(_ help: String, for name: String, line: Int) {
@@ -405,11 +423,17 @@ public struct ExpositionParser {
                 return
             }
             index = startFamily(sample.name, line: sample.line)
-        } else if let owner = familyByName[sample.name] ?? typedOwner(of: sample.name) {
-            index = owner
-            current = owner
         } else {
-            index = startFamily(sample.name, line: sample.line)
+            indexFamilies()
+            if let owner = familyByName[sample.name] ?? typedOwner(of: sample.name) {
+                index = owner
+                current = owner
+            } else {
+                ascending = false
+                index = startFamily(sample.name, line: sample.line)
+                familyByName[sample.name] = index
+                indexedFamilies += 1
+            }
         }
         if families[index].family.samples.capacity == 0 { families[index].family.samples.reserveCapacity(4) }
         lastPlaced = (sample.name, index)

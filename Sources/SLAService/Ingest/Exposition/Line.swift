@@ -77,6 +77,19 @@ struct Line {
         return same ? next : nil
     }
 
+    /// Whether `a` sorts before `b` by UTF-8 bytes (nil sorts first).
+    static func precedes(_ a: String?, _ b: String) -> Bool {
+        guard var a else { return true }
+        var b = b
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                let common = Swift.min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order < 0 || (order == 0 && a.count < b.count)
+            }
+        }
+    }
+
     /// `memcmp(a, b, count) == 0` inline, eight bytes at a time: the strings compared here are
     /// short, and a call into libc for each costs more than the comparison.
     @inline(__always) static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
