@@ -154,16 +154,26 @@ public struct ExpositionParser {
         var i = line.skipBlanks(from: start + 1)
         let keywordStart = i
         while i < line.end, !line.isBlank(at: i) { i += 1 }
-        guard i - keywordStart == 4, line.equals(keywordStart, "HELP", prefix: true) || line.equals(keywordStart, "TYPE", prefix: true) else {
+        guard i - keywordStart == 4 else { return }
+        let word = UnsafeRawPointer(line.buffer.baseAddress! + keywordStart).loadUnaligned(as: UInt32.self)
+        let keyword: MetadataKeyword
+        if word == Self.helpWord {
+            keyword = .help
+        } else if word == Self.typeWord {
+            keyword = .type
+        } else {
             return
         }
-        let keyword: MetadataKeyword = line[keywordStart] == UInt8(ascii: "H") ? .help : .type
         guard i < line.end else {
             fail(line.number, "'# \(keyword.rawValue)' needs a metric name")
             return
         }
         parseMetadata(line, keyword: keyword, from: line.skipBlanks(from: i))
     }
+
+    /// "HELP" and "TYPE" as four bytes read at once.
+    static let helpWord = UInt32(littleEndian: 0x504C_4548)
+    static let typeWord = UInt32(littleEndian: 0x4550_5954)
 
     mutating func parseMetadata(_ line: Line, keyword: MetadataKeyword, from start: Int) {
         var i = start

@@ -57,24 +57,28 @@ struct Line {
 
     /// Whether bytes `i..<j` are `candidate`'s UTF-8.
     func spells(_ i: Int, _ j: Int, _ candidate: String?) -> Bool {
-        guard var candidate else { return false }
+        guard let candidate else { return false }
         let count = min(max(i, j), end) - i
         guard candidate.utf8.count == count else { return false }  // O(1) for native strings
-        return candidate.withUTF8 { known in
-            count == 0 || Line.bytesEqual(UnsafeRawPointer(known.baseAddress!), UnsafeRawPointer(buffer.baseAddress! + i), count)
-        }
+        return count == 0 || bytes(at: i, equal: candidate)
+    }
+
+    /// Whether the bytes at `i` begin with `candidate`'s UTF-8 (which fits in the line).
+    func bytes(at i: Int, equal candidate: String) -> Bool {
+        // Read in place (no copy of the string to make it mutable for `withUTF8`).
+        candidate.utf8.withContiguousStorageIfAvailable { known in
+            Line.bytesEqual(UnsafeRawPointer(known.baseAddress!), UnsafeRawPointer(buffer.baseAddress! + i), known.count)
+        } ?? candidate.utf8.elementsEqual(buffer[i..<(i + candidate.utf8.count)])
     }
 
     /// Where a metric name at `i` ends if it is `candidate` (a valid name): its bytes, then a
     /// blank, `{` or the end of the line. Nil otherwise.
     func nameEnd(at i: Int, spelling candidate: String) -> Int? {
-        var candidate = candidate
         let count = candidate.utf8.count
         guard count > 0, i + count <= end else { return nil }
         let next = i + count
         guard next == end || isBlank(at: next) || buffer[next] == UInt8(ascii: "{") else { return nil }
-        let same = candidate.withUTF8 { Line.bytesEqual(UnsafeRawPointer($0.baseAddress!), UnsafeRawPointer(buffer.baseAddress! + i), count) }
-        return same ? next : nil
+        return bytes(at: i, equal: candidate) ? next : nil
     }
 
     /// Whether `a` sorts before `b` by UTF-8 bytes (nil sorts first).
@@ -117,9 +121,10 @@ struct Line {
     /// Bytes `i..<j` with escapes resolved: `\\` and `\n`, and `\"` in quoted strings. Unknown
     /// escapes are kept as written unless `strict`, when they make the text invalid (nil).
     func unescape(_ i: Int, _ j: Int, quote: Bool, strict: Bool, reusing candidate: String? = nil) -> String? {
+        guard j > i, memchr(buffer.baseAddress! + i, Int32(UInt8(ascii: "\\")), j - i) != nil else {
+            return text(i, j, reusing: candidate)  // the common case: nothing to unescape
+        }
         var k = i
-        while k < j, buffer[k] != UInt8(ascii: "\\") { k += 1 }
-        if k == j { return text(i, j, reusing: candidate) }  // the common case: nothing to unescape
         var out: [UInt8] = []
         out.reserveCapacity(j - i)
         k = i
