@@ -212,4 +212,31 @@ struct PublicFastPathTests {
         #expect(try forwarded() == sla)
         _ = try channel.finish()
     }
+
+    /// A client that keeps sending without reading: once the connection is not writable the
+    /// fast path asks the socket for nothing more, and asks again when it is writable.
+    @Test func aClientThatDoesNotReadIsNotReadFromEither() throws {
+        final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+            typealias OutboundIn = Any
+            var reads = 0
+            func read(context: ChannelHandlerContext) {
+                reads += 1
+                context.read()
+            }
+        }
+        let (config, store) = Self.served()
+        let routes = PublicRoutes(services: config.services, store: store)
+        let counter = ReadCounter()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandlers([counter, PublicFastPath(routes: routes, metrics: RequestMetricHandles())])
+        channel.pipeline.read()
+        #expect(counter.reads == 1)
+        channel.isWritable = false
+        channel.pipeline.read()
+        #expect(counter.reads == 1, "held while the answers are not going out")
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(counter.reads == 2, "asked again once writable")
+        _ = try channel.finish()
+    }
 }

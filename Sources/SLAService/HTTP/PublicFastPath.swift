@@ -43,9 +43,14 @@ struct PublicHTTP1Channel: ServerChildChannel {
 /// connection: answers never overtake the router's, and a request is never read two ways. The
 /// router's path costs the HTTP parser, two header conversions, the response encoder and a task
 /// hop per request: most of what a cached answer is worth at high request rates (benchmarks/api).
-final class PublicFastPath: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// A client that sends requests without reading the answers cannot make it buffer without end:
+/// while the connection is not writable (NIO's high-water mark of unsent bytes) it asks the
+/// socket for nothing more until it is.
+final class PublicFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = Any  // the router's writes pass through untouched
     typealias OutboundOut = ByteBuffer
 
     let routes: PublicRoutes
@@ -53,6 +58,8 @@ final class PublicFastPath: ChannelInboundHandler, RemovableChannelHandler {
     /// Set at the first request this path does not answer: from then on every byte goes on.
     var passing = false
     var unflushed = false
+    /// A read asked for while the connection could not take more answers; made once it can.
+    var heldRead = false
     /// The `Date` header line of the current second (made at most once a second per connection).
     var date: (second: Int, line: [UInt8]) = (-1, [])
 
@@ -78,6 +85,22 @@ final class PublicFastPath: ChannelInboundHandler, RemovableChannelHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         flush(context)
         context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if !passing, !context.channel.isWritable {
+            heldRead = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if heldRead, context.channel.isWritable {
+            heldRead = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func flush(_ context: ChannelHandlerContext) {
