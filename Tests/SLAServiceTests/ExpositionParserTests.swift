@@ -29,6 +29,21 @@ struct ExpositionParserTests {
         #expect(family.samples[0].labels == [Label("path", #"C:\dir"#), Label("msg", "say \"hi\"\nbye")])
     }
 
+    /// A quoted UTF-8 family name is not a licence to write it unquoted later: the parser reuses
+    /// a family's name string in place only for legacy names.
+    @Test func aQuotedNameWrittenUnquotedIsStillAnError() {
+        let result = parse(
+            """
+            # HELP "my.metric" Dots need quotes.
+            # TYPE my.metric counter
+            my.metric 1
+            {"my.metric"} 2
+            """, .prometheusText)
+        #expect(result.errors.map(\.line) == [2, 3], "\(result.errors)")
+        #expect(result.errors.allSatisfy { $0.message.contains("invalid character '.'") }, "\(result.errors)")
+        #expect(result.families.first?.name == "my.metric" && result.families.first?.samples.map(\.value) == [2])
+    }
+
     @Test func readsSpecialValuesAndBothTimestampUnits() throws {
         let prom = parse("a NaN\nb +Inf 1700000000123\nc -Inf\nd 1.5e3 -5\n")
         #expect(prom.errors.isEmpty)

@@ -178,7 +178,7 @@ public struct ExpositionParser {
     mutating func parseMetadata(_ line: Line, keyword: MetadataKeyword, from start: Int) {
         var i = start
         // TYPE after HELP (and UNIT) names the family just started: reuse its name string.
-        let known = current.map { families[$0].family.name }
+        let known = current.flatMap { families[$0].plainName ? families[$0].family.name : nil }
         guard let name = readMetricName(line, &i, quotedAllowed: true, reusing: known) else { return }
         // Then exactly one space (OpenMetrics) or blanks (0.0.4), then the rest of the line.
         var rest = ""
@@ -468,7 +468,7 @@ public struct ExpositionParser {
     /// bytes are equal (a histogram's lines cycle through `_bucket`, `_sum` and `_count`).
     mutating func readSampleName(_ line: Line, _ i: inout Int) -> String? {
         // The family's own name first (a family's first sample, most often), then recent ones.
-        if let current, let end = line.nameEnd(at: i, spelling: families[current].family.name) {
+        if let current, families[current].plainName, let end = line.nameEnd(at: i, spelling: families[current].family.name) {
             i = end
             return families[current].family.name
         }
@@ -774,9 +774,20 @@ struct FamilyBuilder {
     var line: Int
     var samples: [ExpositionSample] { family.samples }
 
+    /// Whether the name is a legacy one (`[a-zA-Z_:][a-zA-Z0-9_:]*`), which may be matched
+    /// unquoted in place; a quoted UTF-8 name (`"my.metric"`) must be read as such.
+    let plainName: Bool
+
     init(name: String, line: Int) {
         family = MetricFamily(name: name, type: .unknown, help: nil, unit: nil, samples: [])
         self.line = line
+        var first = true
+        plainName =
+            !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                defer { first = false }
+                return Line.isNameByte(byte, first: first, colon: true)
+            }
     }
 
     /// Whether a sample called `name` belongs to the family `familyName` of `type` (static: a
