@@ -781,13 +781,7 @@ struct FamilyBuilder {
     init(name: String, line: Int) {
         family = MetricFamily(name: name, type: .unknown, help: nil, unit: nil, samples: [])
         self.line = line
-        var first = true
-        plainName =
-            !name.isEmpty
-            && name.utf8.allSatisfy { byte in
-                defer { first = false }
-                return Line.isNameByte(byte, first: first, colon: true)
-            }
+        plainName = Line.isLegacyMetricName(name)
     }
 
     /// Whether a sample called `name` belongs to the family `familyName` of `type` (static: a

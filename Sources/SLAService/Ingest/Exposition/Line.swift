@@ -173,6 +173,14 @@ struct Line {
         return UnsafePointer(table)
     }()
 
+    /// Whether `name` is a legacy metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    static func isLegacyMetricName(_ name: String) -> Bool {
+        func check(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+            !buffer.isEmpty && Line(buffer: buffer, start: 0, end: buffer.count, number: 0).nameEnd(from: 0, colon: true) == buffer.count
+        }
+        return name.utf8.withContiguousStorageIfAvailable(check) ?? Array(name.utf8).withUnsafeBufferPointer(check)
+    }
+
     /// The end of the name that starts at `i`: legacy metric names (`colon`) or label names.
     func nameEnd(from i: Int, colon: Bool) -> Int {
         let classes = Line.nameClasses
