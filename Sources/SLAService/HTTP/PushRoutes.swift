@@ -61,9 +61,9 @@ struct PushRoutes: Sendable {
             var name = String(parts[index])
             let base64 = name.hasSuffix("@base64")
             if base64 { name.removeLast("@base64".count) }
-            guard name.utf8.count <= 128, let first = name.utf8.first, Line.isNameByte(first, first: true, colon: false),
-                name.utf8.allSatisfy({ Line.isNameByte($0, first: false, colon: false) })
-            else { throw APIError(.badRequest, "'\(Line.clip(name))' is not a label name") }
+            guard name.utf8.count <= 128, Line.isLegacyName(name, colon: false) else {
+                throw APIError(.badRequest, "'\(Line.clip(name))' is not a label name")
+            }
             guard !labels.contains(where: { $0.name == name }) else { throw APIError(.badRequest, "label \(name) appears twice in the URL") }
             labels.append(Label(name, try decode(String(parts[index + 1]), base64: base64)))
             index += 2

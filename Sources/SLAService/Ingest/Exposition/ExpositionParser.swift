@@ -781,7 +781,7 @@ struct FamilyBuilder {
     init(name: String, line: Int) {
         family = MetricFamily(name: name, type: .unknown, help: nil, unit: nil, samples: [])
         self.line = line
-        plainName = Line.isLegacyMetricName(name)
+        plainName = Line.isLegacyName(name, colon: true)
     }
 
     /// Whether a sample called `name` belongs to the family `familyName` of `type` (static: a

@@ -173,10 +173,11 @@ struct Line {
         return UnsafePointer(table)
     }()
 
-    /// Whether `name` is a legacy metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-    static func isLegacyMetricName(_ name: String) -> Bool {
+    /// Whether `name` is a legacy metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*` (`colon`), or a
+    /// label name, `[a-zA-Z_][a-zA-Z0-9_]*`.
+    static func isLegacyName(_ name: String, colon: Bool) -> Bool {
         func check(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-            !buffer.isEmpty && Line(buffer: buffer, start: 0, end: buffer.count, number: 0).nameEnd(from: 0, colon: true) == buffer.count
+            !buffer.isEmpty && Line(buffer: buffer, start: 0, end: buffer.count, number: 0).nameEnd(from: 0, colon: colon) == buffer.count
         }
         return name.utf8.withContiguousStorageIfAvailable(check) ?? Array(name.utf8).withUnsafeBufferPointer(check)
     }
