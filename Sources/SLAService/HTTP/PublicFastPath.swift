@@ -60,6 +60,7 @@ final class PublicFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     var unflushed = false
     /// A read asked for while the connection could not take more answers; made once it can.
     var heldRead = false
+    var lastCounted: (route: String, status: HTTPResponse.Status, handles: RequestMetricHandles.Handles)?
     /// The `Date` header line of the current second (made at most once a second per connection).
     var date: (second: Int, line: [UInt8]) = (-1, [])
 
@@ -112,33 +113,26 @@ final class PublicFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The answer to the request at the start of `bytes` and how many bytes it took, if this
     /// path answers it.
     func answer(to bytes: UnsafeRawBufferPointer, context: ChannelHandlerContext) -> (bytes: ByteBuffer, consumed: Int)? {
-        guard let head = RequestHead.parse(bytes), let (route, answer) = routes.fastAnswer(target: head.target, accept: head.accept) else {
-            return nil
-        }
+        guard let head = RequestHead.parse(bytes), let (route, answer) = routes.fastAnswer(target: head.target, accept: head.accept),
+            let wire = answer.wire
+        else { return nil }
         let notModified = answer.notModified(head.ifNoneMatch)
-        metrics.for(route: route, method: .get, status: notModified ? .notModified : answer.status).requests.increment()
+        count(route: route, status: notModified ? .notModified : answer.status)
         var out = context.channel.allocator.buffer(capacity: 512 + (notModified ? 0 : answer.body.readableBytes))
-        Self.write(answer, notModified: notModified, date: dateLine(), to: &out)
+        out.writeImmutableBuffer(notModified ? wire.notModified : wire.full)
+        out.writeBytes(dateLine())
+        out.writeStaticString("Server: hms-ops\r\n\r\n")
+        if !notModified { out.writeImmutableBuffer(answer.body) }
         return (out, head.length)
     }
 
-    /// The answer as the router sends it: the answer's headers, its length, the security
-    /// middleware's headers, then `Date` and `Server` (the order NIO's encoder keeps).
-    static func write(_ answer: PublicRoutes.Rendered, notModified: Bool, date: [UInt8], to out: inout ByteBuffer) {
-        let status: HTTPResponse.Status = notModified ? .notModified : answer.status
-        var fields = answer.headers
-        if !notModified { fields[.contentLength] = "\(answer.body.readableBytes)" }
-        SecurityHeadersMiddleware<AppRequestContext>.apply(to: &fields)
-        out.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
-        for field in fields {
-            out.writeString(field.name.rawName)
-            out.writeStaticString(": ")
-            out.writeString(field.value)
-            out.writeStaticString("\r\n")
+    /// Counts the answer in the request metrics; the handles of the last route and status are
+    /// kept, as a connection mostly asks for the same thing (the shared table takes a lock).
+    func count(route: String, status: HTTPResponse.Status) {
+        if lastCounted?.route != route || lastCounted?.status != status {
+            lastCounted = (route, status, metrics.for(route: route, method: .get, status: status))
         }
-        out.writeBytes(date)
-        out.writeStaticString("Server: hms-ops\r\n\r\n")
-        if !notModified { out.writeImmutableBuffer(answer.body) }
+        lastCounted?.handles.requests.increment()
     }
 
     func dateLine() -> [UInt8] {
@@ -295,5 +289,34 @@ enum HTTPDate {
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}
+
+/// A cached answer's status line and headers as the router writes them (the answer's own, its
+/// length, the security middleware's, in NIO's order), without `Date` and `Server`, which
+/// follow: for the full answer and for 304.
+struct WireHeads: Sendable {
+    let full: ByteBuffer
+    let notModified: ByteBuffer
+
+    init(_ answer: PublicRoutes.Rendered) {
+        full = Self.head(answer, notModified: false)
+        notModified = Self.head(answer, notModified: true)
+    }
+
+    static func head(_ answer: PublicRoutes.Rendered, notModified: Bool) -> ByteBuffer {
+        let status: HTTPResponse.Status = notModified ? .notModified : answer.status
+        var fields = answer.headers
+        if !notModified { fields[.contentLength] = "\(answer.body.readableBytes)" }
+        SecurityHeadersMiddleware<AppRequestContext>.apply(to: &fields)
+        var out = ByteBuffer()
+        out.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        for field in fields {
+            out.writeString(field.name.rawName)
+            out.writeStaticString(": ")
+            out.writeString(field.value)
+            out.writeStaticString("\r\n")
+        }
+        return out
     }
 }

@@ -115,6 +115,9 @@ struct PublicRoutes: Sendable {
         var headers: HTTPFields
         var body: ByteBuffer
         var tag: String
+        /// The head as the router writes it, made once when the answer is cached (what the
+        /// fast path sends); nil for answers rendered for one request only.
+        var wire: WireHeads?
 
         /// This answer for `request`: 304 without a body when the client has it already.
         func response(to request: Request) -> Response {
@@ -163,7 +166,8 @@ struct PublicRoutes: Sendable {
     func cached(_ key: String, _ render: () -> Rendered) -> Rendered {
         guard let snapshot = store.snapshot, !snapshot.stale else { return render() }
         if let hit = hit(key) { return hit }
-        let fresh = render()
+        var fresh = render()
+        fresh.wire = WireHeads(fresh)
         cache.entries.withLock { entries in
             if entries.stamp != snapshot.evaluatedAt { entries = (snapshot.evaluatedAt, [:]) }
             entries.answers[key] = fresh
