@@ -115,8 +115,8 @@ struct BackfillTests {
         let minutes = try await TestDatabase.withClient(fileDB) { client in
             try await client.query(
                 """
-                UPDATE rollup_1m SET increase = 424242 WHERE (series_id, bucket) =
-                  (SELECT r.series_id, r.bucket FROM rollup_1m r JOIN series s ON s.id = r.series_id
+                UPDATE minute_row SET increase = 424242 WHERE (series_id, bucket) =
+                  (SELECT r.series_id, r.bucket FROM minute_row r JOIN series s ON s.id = r.series_id
                    WHERE s.metric = 'requests_total' ORDER BY r.bucket DESC LIMIT 1)
                 """, logger: TestDatabase.logger)
             return try await Self.fingerprint(fileDB).split(separator: ";").first

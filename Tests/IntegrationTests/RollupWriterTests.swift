@@ -77,6 +77,42 @@ struct RollupWriterTests {
         }
     }
 
+    /// The collector's minutes are blocks of 256 series; imported minutes are rows. Whatever
+    /// order they come in, a (series, minute) is stored once, the collector's winning, and a
+    /// block written in parts keeps every part.
+    @Test func blocksAndImportedRowsNeverCountAMinuteTwice() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let rows = Self.rows()
+            let claims = rows.filter { $0.series == Self.claims }
+            let imported = claims.map { row in
+                var copy = row
+                copy.increase = 1_000
+                return copy
+            }
+            // An import first, then the collector's rows for the same minutes: the collector's win.
+            try await writer.write(Array(imported.prefix(2)), mode: .backfill(now: Self.t0))
+            #expect(try await total(client, "rollup_1m", metric: "claims_total") == (2_000, 2))
+            try await writer.write(claims)
+            #expect(try await total(client, "rollup_1m", metric: "claims_total") == (150, 4))
+            // An import after the collector's rows: skipped where a block holds the minute.
+            try await writer.write(imported, mode: .backfill(now: Self.t0))
+            #expect(try await total(client, "rollup_1m", metric: "claims_total") == (150, 4))
+            // The gauge's rows written on their own, into the same blocks: both series kept.
+            try await writer.write(rows.filter { $0.series == Self.waiting })
+            #expect(try await total(client, "rollup_1m", metric: "claims_total") == (150, 4))
+            #expect(try await total(client, "rollup_1m", metric: "hitl_tasks_waiting") == (0, 4))
+            let stored = try await client.query("SELECT count(*)::int8 FROM minute_block", logger: TestDatabase.logger)
+            for try await n in stored.decode(Int64.self) { #expect(n == 4, "one block per minute for both series") }
+            // Read back through the query layer, and the gauge's statistics through `minute_rows`.
+            let query = RollupQuery(postgres: client, logger: TestDatabase.logger)
+            #expect(try await query.increase(Selector(parsing: "claims_total"), from: Self.t0, to: Self.t0 + 240_000) == 150)
+            let stats = try await query.gauge(Selector(parsing: "hitl_tasks_waiting"), from: Self.t0, to: Self.t0 + 240_000)
+            #expect(stats == .init(min: 0, max: 4, mean: 1.875, count: 16, last: 0))
+        }
+    }
+
     @Test func gaugeStatisticsFoldIntoHours() async throws {
         try await TestDatabase.withClient { client, _ in
             try await Self.writeAndFold(client)
@@ -105,6 +141,29 @@ struct RollupWriterTests {
             acc.seed(series, value: value, at: at)
             acc.observe(series, value: 262, at: at + 60_000)
             #expect(acc.close(now: at + 180_000).compactMap(\.increase) == [12])
+        }
+    }
+
+    /// Later minutes without the counter (its target was down; only the gauge came): the
+    /// baseline is still the counter's newest value, through this writer and a fresh one.
+    @Test func aBaselineOutlivesMinutesWithoutItsSeries() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            try await writer.write(Self.rows())
+            let end = Self.t0 + 4 * 60_000
+            let gaugeOnly = (0..<3).map { step in
+                MinuteAccumulator.Row(
+                    series: Self.waiting, minute: end + Int64(step) * 60_000, increase: nil, min: 1, max: 1, sum: 1, count: 1, last: 1,
+                    lastTimestamp: end + Int64(step) * 60_000)
+            }
+            try await writer.write([gaugeOnly[0]])
+            // Restarted, and another minute without the counter written by the restarted writer.
+            let restarted = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            #expect(try await restarted.latestValues(since: Self.t0 - 3_600_000).map(\.1) == [250])
+            try await restarted.write(Array(gaugeOnly.dropFirst()))
+            let again = try await RollupWriter(postgres: client, logger: TestDatabase.logger).latestValues(since: Self.t0 - 3_600_000)
+            #expect(again.map(\.1) == [250] && again.map(\.2) == [Self.t0 + 15 * 15_000])
         }
     }
 

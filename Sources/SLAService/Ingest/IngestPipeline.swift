@@ -53,6 +53,7 @@ public actor IngestPipeline {
         let latest = await task.value
         guard !resumed else { return }
         resumed = true
+        seedFromSpool()
         guard let latest else {
             logger.warning("could not read stored baselines; counters restart from their next sample")
             return
@@ -61,10 +62,39 @@ public actor IngestPipeline {
         if !latest.isEmpty { logger.info("counter baselines resumed from the database", metadata: ["series": "\(latest.count)"]) }
     }
 
+    /// Rows still in the spool are newer than what the database holds: their values are
+    /// baselines too (else the increase they hold would be counted again after them).
+    func seedFromSpool() {
+        guard let spool, !spool.isEmpty, let contents = try? spool.read() else { return }
+        var seeded = 0
+        for record in contents.records {
+            guard let rows = try? JSONDecoder().decode([MinuteAccumulator.Row].self, from: Data(record)) else { continue }
+            for row in rows where row.series.kind.countsIncreases {
+                accumulator.seed(row.series, value: row.last, at: row.lastTimestamp)
+                seeded += 1
+            }
+        }
+        if seeded > 0 { logger.info("counter baselines resumed from the spool", metadata: ["rows": "\(seeded)"]) }
+    }
+
     /// Closes the minutes that have ended and writes them, after whatever the spool holds.
     /// Returns the number of rows written to the database.
+    /// Flushes run one after another, never interleaved: a second one waits for the first (a
+    /// write that is under way must not see its rows or the spool change beneath it).
     @discardableResult
     public func flush() async -> Int {
+        let previous = lastFlush
+        let task = Task {
+            _ = await previous?.value; return await self.flushInOrder()
+        }
+        lastFlush = task
+        return await task.value
+    }
+
+    /// The flush asked for most recently (the next one starts after it).
+    var lastFlush: Task<Int, Never>?
+
+    func flushInOrder() async -> Int {
         pending += accumulator.close(now: now())
         if pending.count > pendingLimit {
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])
@@ -82,9 +112,9 @@ public actor IngestPipeline {
         if !pending.isEmpty {
             let batch = pending
             do {
-                for start in stride(from: 0, to: batch.count, by: 5_000) {
-                    try await write(Array(batch[start..<min(start + 5_000, batch.count)]), with: writer)
-                }
+                // One call for everything closed: a minute's rows must reach the writer together,
+                // as it stores each group of series' minute as one block.
+                try await write(batch, with: writer)
                 pending.removeFirst(batch.count)
                 written += batch.count
             } catch {
@@ -97,9 +127,10 @@ public actor IngestPipeline {
         return written
     }
 
-    /// One batch, given up after `writeTimeout`: the driver may wait long for a dead server.
+    /// One batch, given up after `writeTimeout` per 50,000 rows: the driver may wait long for a
+    /// dead server.
     func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
-        try await withDeadline(writeTimeout) { try await writer.write(rows) }
+        try await withDeadline(writeTimeout * (1 + rows.count / 50_000)) { try await writer.write(rows) }
     }
 
     /// Folds the hours and days that have ended. Not bound by `writeTimeout`: folding a whole hour

@@ -127,9 +127,9 @@ public struct SLIReader: Sendable {
         guard !ids.isEmpty else { return [:] }
         // Our constant column names only; every value is bound.
         let sql = """
-            SELECT (extract(epoch FROM bucket) * 1000)::int8, sum(\(column))::float8 FROM rollup_1m
-            WHERE series_id = ANY($1) AND bucket >= to_timestamp($2 / 1000.0) AND bucket < to_timestamp($3 / 1000.0)
-              AND \(column) IS NOT NULL
+            SELECT (extract(epoch FROM bucket) * 1000)::int8, sum(\(column))::float8
+            FROM minute_rows($1, to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0))
+            WHERE \(column) IS NOT NULL
             GROUP BY bucket
             """
         var binds = PostgresBindings()

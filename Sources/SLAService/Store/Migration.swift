@@ -20,5 +20,6 @@ public struct Migration: Sendable {
         .m0005ImportProgress,
         .m0006SLOStatus,
         .m0007SLOHourTally,
+        .m0008MinuteBlocks,
     ]
 }

@@ -30,6 +30,17 @@ public struct RetentionService: Service {
         }
     }
 
+    /// What one table loses: rows matching `condition`, `batch` at a time; `rows` counts what
+    /// each deleted row held, reported under `name`.
+    struct Prune {
+        var name: String
+        var table: String
+        var condition: String
+        var cutoffs: [Int64]
+        var batch = 50_000
+        var rows = "1"
+    }
+
     /// Deletes what is older than the retention at `now`; returns the rows deleted per table.
     @discardableResult
     public func prune(now: Int64) async throws -> [String: Int] {
@@ -42,30 +53,40 @@ public struct RetentionService: Service {
             OR at < to_timestamp($3 / 1000.0)
             """
         let cutoffs = [retention.minute, retention.hour, retention.day].map { now - $0.milliseconds }
-        let plans: [(table: String, condition: String, cutoffs: [Int64])] = [
-            ("rollup_1m", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[0]]), ("rollup_1h", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[1]]),
-            ("rollup_1d", "bucket < to_timestamp($1 / 1000.0)", [cutoffs[2]]), ("slo_status", thinning, cutoffs),
-            ("slo_hour_tally", "hour < to_timestamp($1 / 1000.0)", [cutoffs[2]]),
+        let before = "bucket < to_timestamp($1 / 1000.0)"
+        // Minutes are `rollup_1m`: imported rows and the collector's blocks (counted by the rows
+        // they hold, and deleted a few hundred at a time: each holds up to 256).
+        let plans: [Prune] = [
+            Prune(name: "rollup_1m", table: "minute_row", condition: before, cutoffs: [cutoffs[0]]),
+            Prune(
+                name: "rollup_1m", table: "minute_block", condition: before, cutoffs: [cutoffs[0]], batch: 500,
+                rows: "cardinality(array_remove(count, 0))"),
+            Prune(name: "rollup_1h", table: "rollup_1h", condition: before, cutoffs: [cutoffs[1]]),
+            Prune(name: "rollup_1d", table: "rollup_1d", condition: before, cutoffs: [cutoffs[2]]),
+            Prune(name: "slo_status", table: "slo_status", condition: thinning, cutoffs: cutoffs),
+            Prune(name: "slo_hour_tally", table: "slo_hour_tally", condition: "hour < to_timestamp($1 / 1000.0)", cutoffs: [cutoffs[2]]),
         ]
-        for (table, condition, bounds) in plans {
+        for plan in plans {
             var binds = PostgresBindings()
-            for bound in bounds { binds.append(bound) }
-            // Table names and conditions are our constants; the cutoffs are bound.
+            for bound in plan.cutoffs { binds.append(bound) }
+            // Table names, conditions and counts are our constants; the cutoffs are bound.
             let batch = PostgresQuery(
                 unsafeSQL: """
-                    WITH old AS (SELECT ctid FROM \(table) WHERE \(condition) LIMIT 50000),
-                         gone AS (DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM old) RETURNING 1)
-                    SELECT count(*)::int8 FROM gone
+                    WITH old AS (SELECT ctid FROM \(plan.table) WHERE \(plan.condition) LIMIT \(plan.batch)),
+                         gone AS (DELETE FROM \(plan.table) WHERE ctid IN (SELECT ctid FROM old) RETURNING \(plan.rows) AS n)
+                    SELECT count(*)::int8, coalesce(sum(n), 0)::int8 FROM gone
                     """, binds: binds)
             var total = 0
             while !Task.isCancelled {
                 var removed = 0
-                for try await n in try await postgres.query(batch, logger: logger).decode(Int64.self) { removed = Int(n) }
-                total += removed
-                if removed < 50000 { break }
+                for try await (n, rows) in try await postgres.query(batch, logger: logger).decode((Int64, Int64).self) {
+                    removed = Int(n)
+                    total += Int(rows)
+                }
+                if removed < plan.batch { break }
             }
-            deleted[table] = total
-            if total > 0 { logger.info("old rows deleted", metadata: ["table": "\(table)", "rows": "\(total)"]) }
+            deleted[plan.name, default: 0] += total
+            if total > 0 { logger.info("old rows deleted", metadata: ["table": "\(plan.name)", "rows": "\(total)"]) }
         }
         return deleted
     }

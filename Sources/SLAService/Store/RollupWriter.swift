@@ -11,6 +11,8 @@ public final class RollupWriter: Sendable {
     /// Series ids, so each series is looked up in the database once per process. Keyed by the
     /// series itself: its SHA-256 is computed only for series the cache has not seen.
     private let ids = Mutex<[SeriesKey: Int64]>([:])
+    /// Per group of series, the newest value written of each (see `MinuteBlock.Batch.carryLastValues`).
+    let carried = Mutex<[Int64: MinuteBlock.Carried]>([:])
 
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
@@ -57,25 +59,15 @@ public final class RollupWriter: Sendable {
             let fresh = try await ensureSeries(Array(missing))
             for index in rows.indices where rowIDs[index] == nil { rowIDs[index] = fresh[rows[index].series] }
         }
-        let nan = Double.nan
-        var series: [Int64] = [], minutes: [Int64] = [], increases: [Double] = [], mins: [Double] = [], maxes: [Double] = []
-        var sums: [Double] = [], counts: [Int64] = [], lasts: [Double] = [], lastAts: [Int64] = []
         var before = folds.withLock { $0.frontier }
         if case .backfill(let now) = mode { before = max(before, now) }
+        var stored: [(row: MinuteAccumulator.Row, id: Int64)] = []
+        stored.reserveCapacity(rows.count)
         var opened: Set<Pending> = []
         var lateSeries: [Int64] = [], lateMinutes: [Int64] = []
         for (row, id) in zip(rows, rowIDs) {
             guard let id else { continue }
-            series.append(id)
-            minutes.append(row.minute)
-            // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
-            increases.append(row.increase ?? nan)
-            mins.append(row.min ?? nan)
-            maxes.append(row.max ?? nan)
-            sums.append(row.sum ?? nan)
-            counts.append(Int64(row.count))
-            lasts.append(row.last)
-            lastAts.append(row.lastTimestamp)
+            stored.append((row, id))
             let hour = Pending(level: .hour, bucket: RangePlan.floor(row.minute, FoldLevel.hour.milliseconds))
             if hour.end > before {
                 opened.insert(hour)
@@ -86,16 +78,10 @@ public final class RollupWriter: Sendable {
         }
         // Marked before the rows land, so no query reads an hour row that lags its minutes.
         try await markPending(opened)
-        try await postgres.query(
-            """
-            INSERT INTO rollup_1m (series_id, bucket, increase, min, max, sum, count, last, last_at)
-            SELECT s, to_timestamp(b / 1000.0), NULLIF(i, 'NaN'), NULLIF(mn, 'NaN'), NULLIF(mx, 'NaN'), NULLIF(sm, 'NaN'), c, l,
-                   to_timestamp(la / 1000.0)
-            FROM UNNEST(\(series)::int8[], \(minutes)::int8[], \(increases)::float8[], \(mins)::float8[], \(maxes)::float8[],
-                        \(sums)::float8[], \(counts)::int8[], \(lasts)::float8[], \(lastAts)::int8[])
-                 AS t(s, b, i, mn, mx, sm, c, l, la)
-            \(unescaped: mode == .live ? Self.foldUpsert : "ON CONFLICT (series_id, bucket) DO NOTHING")
-            """, logger: logger)
+        switch mode {
+        case .live: try await writeBlocks(stored)
+        case .backfill: try await writeRows(stored)
+        }
         if !lateSeries.isEmpty {
             try await fold(.hour, series: lateSeries, times: lateMinutes)
             // SLO tallies of those hours were made without these minutes.
@@ -113,7 +99,7 @@ public final class RollupWriter: Sendable {
             if !doneSeries.isEmpty { try await fold(.day, series: doneSeries, times: doneTimes) }
             try await markPending(Set(lateMinutes.map { Pending(level: .day, bucket: RangePlan.floor($0, dayMs)) }.filter { $0.end > before }))
         }
-        let newest = (minutes.max() ?? .min) + MinuteAccumulator.minute
+        let newest = (stored.lazy.map(\.row.minute).max() ?? .min) + MinuteAccumulator.minute
         folds.withLock { $0.frontier = max($0.frontier, newest) }
     }
 
@@ -181,6 +167,13 @@ public final class RollupWriter: Sendable {
         var milliseconds: Int64 { self == .hour ? 3_600_000 : 86_400_000 }
         // Identifiers cannot be bound; these are constants of ours, never input.
         var source: String { self == .hour ? "rollup_1m" : "rollup_1h" }
+        /// The rows of one series `k.s` from `k.start` for the level's length, as `r`: minutes
+        /// through `minute_rows` (elements picked out of their blocks), hours by their index.
+        var sourceOfSeries: String {
+            self == .hour
+                ? "CROSS JOIN LATERAL minute_rows(ARRAY[k.s], k.start, k.start + interval '\(interval)') AS r"
+                : "JOIN rollup_1h r ON r.series_id = k.s AND r.bucket >= k.start AND r.bucket < k.start + interval '\(interval)'"
+        }
         var target: String { self == .hour ? "rollup_1h" : "rollup_1d" }
         // "24 hours", not "1 day": timestamptz + '1 day' follows the session's time zone over DST.
         var interval: String { self == .hour ? "1 hour" : "24 hours" }
@@ -210,7 +203,7 @@ public final class RollupWriter: Sendable {
             INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
             SELECT r.series_id, k.start, \(Self.foldColumns)
             FROM (SELECT DISTINCT s, to_timestamp(b / 1000.0) AS start FROM UNNEST($1::int8[], $2::int8[]) AS u(s, b)) AS k
-            JOIN \(level.source) r ON r.series_id = k.s AND r.bucket >= k.start AND r.bucket < k.start + interval '\(level.interval)'
+            \(level.sourceOfSeries)
             GROUP BY r.series_id, k.start
             \(Self.foldUpsert)
             """
@@ -237,7 +230,14 @@ public final class RollupWriter: Sendable {
     func ensureSeries(_ keys: [SeriesKey]) async throws -> [SeriesKey: Int64] {
         var known = ids.withLock { cache in keys.reduce(into: [SeriesKey: Int64]()) { out, key in out[key] = cache[key] } }
         let missing = keys.filter { known[$0] == nil }
-        guard !missing.isEmpty else { return known }
+        for start in stride(from: 0, to: missing.count, by: 10_000) {
+            known.merge(try await insertSeries(Array(missing[start..<min(start + 10_000, missing.count)]))) { $1 }
+        }
+        return known
+    }
+
+    /// Inserts series (one statement) and returns their ids, new or already stored.
+    func insertSeries(_ missing: [SeriesKey]) async throws -> [SeriesKey: Int64] {
         let hashes = missing.map(\.hashHex)
         let byHash = Dictionary(zip(hashes, missing), uniquingKeysWith: { first, _ in first })
         let metrics = missing.map(\.metric)
@@ -255,8 +255,7 @@ public final class RollupWriter: Sendable {
             if let key = byHash[hex] { fresh[key] = id }
         }
         ids.withLock { cache in cache.merge(fresh) { $1 } }
-        known.merge(fresh) { $1 }
-        return known
+        return fresh
     }
 
     /// The newest stored value of every counter-like series, to seed baselines after a restart.
@@ -269,20 +268,47 @@ public final class RollupWriter: Sendable {
         }
     }
 
+    /// Per series, the newest of: its imported minutes, the newest block of its group (of the
+    /// two hours before the newest block; blocks carry the newest value of every series of their
+    /// group, with or without a row in that minute), and its folded hours. Gauges' values are
+    /// kept only to be carried on.
     func storedLatestValues(since: Int64) async throws -> [(SeriesKey, Double, Int64)] {
         let rows = try await postgres.query(
             """
-            SELECT DISTINCT ON (r.series_id) s.metric, s.labels::text, s.kind, r.last, (extract(epoch FROM r.last_at) * 1000)::int8
-            FROM rollup_1m r JOIN series s ON s.id = r.series_id
-            WHERE r.bucket >= to_timestamp(\(since) / 1000.0) AND r.last_at IS NOT NULL AND s.kind <> 'gauge'
-            ORDER BY r.series_id, r.bucket DESC
+            SELECT DISTINCT ON (x.series_id) x.series_id, s.metric, s.labels::text, s.kind, x.last, x.at
+            FROM (
+                SELECT r.series_id, r.last, (extract(epoch FROM r.last_at) * 1000)::int8 AS at
+                FROM minute_row r WHERE r.bucket >= to_timestamp(\(since) / 1000.0) AND r.last_at IS NOT NULL
+                UNION ALL
+                SELECT n.grp * 256 + u.k - 1, u.last, u.last_at
+                FROM (SELECT DISTINCT ON (grp) grp, count, last, last_at FROM minute_block
+                      WHERE bucket >= to_timestamp(\(since) / 1000.0)
+                        AND bucket >= (SELECT max(bucket) FROM minute_block) - interval '2 hours'
+                      ORDER BY grp, bucket DESC) AS n
+                     CROSS JOIN LATERAL unnest(n.count, n.last, n.last_at) WITH ORDINALITY AS u(count, last, last_at, k)
+                WHERE u.last_at >= \(since)
+                UNION ALL
+                SELECT h.series_id, h.last, (extract(epoch FROM h.last_at) * 1000)::int8
+                FROM rollup_1h h WHERE h.bucket >= to_timestamp(\(since) / 1000.0) AND h.last_at IS NOT NULL
+            ) AS x JOIN series s ON s.id = x.series_id
+            ORDER BY x.series_id, x.at DESC
             """, logger: logger)
         var out: [(SeriesKey, Double, Int64)] = []
-        for try await (metric, labelsText, kindText, last, at) in rows.decode((String, String, String, Double, Int64).self) {
-            guard let kind = SeriesKind(rawValue: kindText),
+        var carry: [Int64: MinuteBlock.Carried] = [:]
+        for try await (id, metric, labelsText, kindText, last, at) in rows.decode((Int64, String, String, String, Double, Int64).self) {
+            // Every series' newest value is carried into the blocks this process writes.
+            carry[id >> MinuteBlock.shift, default: .init()].take(position: Int(id & Int64(MinuteBlock.width - 1)), last: last, at: at)
+            guard let kind = SeriesKind(rawValue: kindText), kind != .gauge,
                 let object = try? JSONSerialization.jsonObject(with: Data(labelsText.utf8)) as? [String: String]
             else { continue }
             out.append((SeriesKey(metric: metric, labels: object.map { Label($0.key, $0.value) }, kind: kind), last, at))
+        }
+        carried.withLock { known in
+            for (group, values) in carry {
+                for position in 0..<MinuteBlock.width where values.lastAt[position] != 0 {
+                    known[group, default: .init()].take(position: position, last: values.last[position], at: values.lastAt[position])
+                }
+            }
         }
         return out
     }

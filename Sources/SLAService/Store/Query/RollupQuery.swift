@@ -86,7 +86,15 @@ public struct RollupQuery: Sendable {
     /// as `$1`; nil for an empty range. Only our constants go into the text; times are bound.
     static func rowsInRange(_ plan: RangePlan, columns: String, condition: String, binds: inout PostgresBindings) -> String? {
         var parts: [String] = []
-        for (table, ranges) in [("rollup_1m", plan.minutes), ("rollup_1h", plan.hours), ("rollup_1d", plan.days)] where !ranges.isEmpty {
+        // Minutes through `minute_rows`, which picks the series' elements out of their blocks.
+        for range in plan.minutes {
+            binds.append(range.lowerBound)
+            binds.append(range.upperBound)
+            parts.append(
+                "SELECT \(columns) FROM minute_rows($1, to_timestamp($\(binds.count - 1) / 1000.0), to_timestamp($\(binds.count) / 1000.0)) WHERE \(condition)"
+            )
+        }
+        for (table, ranges) in [("rollup_1h", plan.hours), ("rollup_1d", plan.days)] where !ranges.isEmpty {
             var clauses: [String] = []
             for range in ranges {
                 binds.append(range.lowerBound)
