@@ -113,6 +113,48 @@ struct RollupWriterTests {
         }
     }
 
+    /// Hours are folded from their blocks in Swift: the same rows, to the bit, as the SQL
+    /// aggregate over `rollup_1m` gives, for series spread over several groups, minutes with and
+    /// without increases, and series that come and go within the hour.
+    @Test func hoursFoldedFromBlocksEqualTheSQLFoldOfTheirMinutes() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let hour = RangePlan.floor(Self.t0, 3_600_000)
+            var generator = SystemRandomNumberGenerator()
+            var rows: [MinuteAccumulator.Row] = []
+            for index in 0..<600 {
+                let kind: SeriesKind = index % 3 == 0 ? .gauge : (index % 3 == 1 ? .counter : .untyped)
+                let series = SeriesKey(metric: "m\(index % 7)", labels: [Label("i", "\(index)")], kind: kind)
+                for minute in 0..<60 where (index + minute) % 11 != 0 {
+                    let value = Double.random(in: -1e6...1e6, using: &generator)
+                    let start = hour + Int64(minute) * 60_000
+                    rows.append(
+                        .init(
+                            series: series, minute: start, increase: kind == .gauge || minute % 5 == 0 ? nil : abs(value) / 3,
+                            min: kind == .counter ? nil : value - 1, max: kind == .counter ? nil : value + 1, sum: kind == .counter ? nil : value * 3,
+                            count: Int.random(in: 1...4), last: value, lastTimestamp: start + Int64.random(in: 0..<60_000)))
+                }
+            }
+            try await writer.write(rows)
+            #expect(try await writer.foldDue(now: hour + 2 * 3_600_000) >= 1)
+            let compare = try await client.query(
+                """
+                WITH expected AS (
+                    SELECT r.series_id, \(unescaped: RollupWriter.foldColumns) FROM rollup_1m r
+                    WHERE r.bucket >= to_timestamp(\(hour) / 1000.0) AND r.bucket < to_timestamp(\(hour + 3_600_000) / 1000.0)
+                    GROUP BY r.series_id),
+                     folded AS (SELECT series_id, increase, min, max, sum, count, last, last_at FROM rollup_1h
+                                WHERE bucket = to_timestamp(\(hour) / 1000.0))
+                SELECT (SELECT count(*) FROM expected)::int8, (SELECT count(*) FROM folded)::int8,
+                       (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM folded) AS d)::int8
+                """, logger: TestDatabase.logger)
+            for try await (expected, folded, differing) in compare.decode((Int64, Int64, Int64).self) {
+                #expect(expected == 600 && folded == 600 && differing == 0, "\(expected) expected, \(folded) folded, \(differing) differ")
+            }
+        }
+    }
+
     @Test func gaugeStatisticsFoldIntoHours() async throws {
         try await TestDatabase.withClient { client, _ in
             try await Self.writeAndFold(client)

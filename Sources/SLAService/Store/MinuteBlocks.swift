@@ -190,23 +190,166 @@ extension RollupWriter {
     /// Imported minutes, as rows: a minute already stored (a block of the collector's, or an
     /// earlier import's row) is kept.
     func writeRows(_ rows: [(row: MinuteAccumulator.Row, id: Int64)]) async throws {
-        let nan = Double.nan
-        let series = rows.map(\.id), minutes = rows.map(\.row.minute)
-        let increases = rows.map { $0.row.increase ?? nan }, mins = rows.map { $0.row.min ?? nan }
-        let maxes = rows.map { $0.row.max ?? nan }, sums = rows.map { $0.row.sum ?? nan }
-        let counts = rows.map { Int64($0.row.count) }, lasts = rows.map(\.row.last), lastAts = rows.map(\.row.lastTimestamp)
-        try await postgres.query(
+        var columns = RowColumns()
+        for (row, id) in rows {
+            columns.append(
+                id, row.minute, increase: row.increase, min: row.min, max: row.max, sum: row.sum, count: Int64(row.count), last: row.last,
+                lastAt: row.lastTimestamp)
+        }
+        let query = columns.insert(
+            into: "minute_row",
+            then: """
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM minute_block k
+                    WHERE k.grp = t.s >> 8 AND k.bucket = to_timestamp(t.b / 1000.0) AND k.count[(t.s & 255)::int + 1] > 0)
+                ON CONFLICT (series_id, bucket) DO NOTHING
+                """)
+        try await postgres.query(query, logger: logger)
+    }
+
+    /// Folds one whole hour from its blocks here, not in SQL: the hour's blocks come as arrays,
+    /// in order of group and minute, and are summed element by element (in minute order, as the
+    /// SQL fold sums, so the result is the same to the bit); unnesting them in the database
+    /// costs it more than the rest of ingest. Series with imported rows in the hour are folded
+    /// by SQL from both kinds of minutes.
+    func foldHourFromBlocks(_ hour: Int64) async throws {
+        let end = hour + FoldLevel.hour.milliseconds
+        var imported: Set<Int64> = []
+        for try await id in try await postgres.query(
             """
-            INSERT INTO minute_row (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT DISTINCT series_id FROM minute_row
+            WHERE bucket >= to_timestamp(\(hour) / 1000.0) AND bucket < to_timestamp(\(end) / 1000.0)
+            """, logger: logger
+        ).decode(Int64.self) {
+            imported.insert(id)
+        }
+        var folded = RowColumns()
+        var group: Int64?
+        var sums = HourSums()
+        func emit() {
+            guard let group else { return }
+            sums.append(to: &folded, group: group, hour: hour, skipping: imported)
+        }
+        let blocks = try await postgres.query(
+            """
+            SELECT grp, increase, min, max, sum, count, last, last_at FROM minute_block
+            WHERE bucket >= to_timestamp(\(hour) / 1000.0) AND bucket < to_timestamp(\(end) / 1000.0)
+            ORDER BY grp, bucket
+            """, logger: logger)
+        for try await (grp, increase, min, max, sum, count, last, lastAt) in blocks.decode(
+            (Int64, [Double], [Double], [Double], [Double], [Int32], [Double], [Int64]).self)
+        {
+            if grp != group {
+                emit()
+                group = grp
+                sums = HourSums()
+            }
+            sums.add(increase: increase, min: min, max: max, sum: sum, count: count, last: last, lastAt: lastAt)
+        }
+        emit()
+        for start in stride(from: 0, to: folded.series.count, by: 10_000) {
+            let part = folded.slice(start..<Swift.min(start + 10_000, folded.series.count))
+            try await postgres.query(part.insert(into: "rollup_1h", then: Self.foldUpsert), logger: logger)
+        }
+        if !imported.isEmpty { try await fold(.hour, series: Array(imported), times: Array(repeating: hour, count: imported.count)) }
+    }
+}
+
+/// Rollup rows as columns, for one `INSERT ... SELECT FROM UNNEST` (NULL travels as NaN:
+/// samples that are NaN never reach a row, so NaN means "none").
+struct RowColumns {
+    var series: [Int64] = []
+    var buckets: [Int64] = []
+    var increase: [Double] = []
+    var min: [Double] = []
+    var max: [Double] = []
+    var sum: [Double] = []
+    var count: [Int64] = []
+    var last: [Double] = []
+    var lastAt: [Int64] = []
+
+    mutating func append(
+        _ id: Int64, _ bucket: Int64, increase: Double?, min: Double?, max: Double?, sum: Double?, count: Int64, last: Double, lastAt: Int64
+    ) {
+        series.append(id)
+        buckets.append(bucket)
+        self.increase.append(increase ?? .nan)
+        self.min.append(min ?? .nan)
+        self.max.append(max ?? .nan)
+        self.sum.append(sum ?? .nan)
+        self.count.append(count)
+        self.last.append(last)
+        self.lastAt.append(lastAt)
+    }
+
+    func slice(_ range: Range<Int>) -> RowColumns {
+        RowColumns(
+            series: Array(series[range]), buckets: Array(buckets[range]), increase: Array(increase[range]), min: Array(min[range]),
+            max: Array(max[range]), sum: Array(sum[range]), count: Array(count[range]), last: Array(last[range]),
+            lastAt: Array(lastAt[range]))
+    }
+
+    /// `INSERT INTO table ... SELECT ... FROM UNNEST(...) AS t(s, b, i, mn, mx, sm, c, l, la)`
+    /// followed by `then` (a WHERE and an ON CONFLICT: our constants, never input).
+    func insert(into table: String, then tail: String) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(series)
+        binds.append(buckets)
+        binds.append(increase)
+        binds.append(min)
+        binds.append(max)
+        binds.append(sum)
+        binds.append(count)
+        binds.append(last)
+        binds.append(lastAt)
+        let sql = """
+            INSERT INTO \(table) (series_id, bucket, increase, min, max, sum, count, last, last_at)
             SELECT s, to_timestamp(b / 1000.0), NULLIF(i, 'NaN'), NULLIF(mn, 'NaN'), NULLIF(mx, 'NaN'), NULLIF(sm, 'NaN'), c, l,
                    to_timestamp(la / 1000.0)
-            FROM UNNEST(\(series)::int8[], \(minutes)::int8[], \(increases)::float8[], \(mins)::float8[], \(maxes)::float8[],
-                        \(sums)::float8[], \(counts)::int8[], \(lasts)::float8[], \(lastAts)::int8[])
+            FROM UNNEST($1::int8[], $2::int8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::int8[], $8::float8[], $9::int8[])
                  AS t(s, b, i, mn, mx, sm, c, l, la)
-            WHERE NOT EXISTS (
-                SELECT 1 FROM minute_block k
-                WHERE k.grp = t.s >> 8 AND k.bucket = to_timestamp(t.b / 1000.0) AND k.count[(t.s & 255)::int + 1] > 0)
-            ON CONFLICT (series_id, bucket) DO NOTHING
-            """, logger: logger)
+            \(tail)
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+}
+
+/// One group's minutes of an hour, summed element by element as the SQL fold would:
+/// increases and sums added in minute order (NaN: none yet), min and max, counts, the last
+/// value of the newest minute and the newest time.
+struct HourSums {
+    var increase = [Double](repeating: .nan, count: MinuteBlock.width)
+    var min = [Double](repeating: .nan, count: MinuteBlock.width)
+    var max = [Double](repeating: .nan, count: MinuteBlock.width)
+    var sum = [Double](repeating: .nan, count: MinuteBlock.width)
+    var count = [Int64](repeating: 0, count: MinuteBlock.width)
+    var last = [Double](repeating: 0, count: MinuteBlock.width)
+    var lastAt = [Int64](repeating: .min, count: MinuteBlock.width)
+
+    /// Adds one minute's block (blocks come in minute order).
+    mutating func add(
+        increase i: [Double], min mn: [Double], max mx: [Double], sum sm: [Double], count c: [Int32], last l: [Double], lastAt la: [Int64]
+    ) {
+        let used = Swift.min(MinuteBlock.width, c.count, i.count, mn.count, mx.count, sm.count, l.count, la.count)
+        for p in 0..<used where c[p] > 0 {
+            if !i[p].isNaN { increase[p] = increase[p].isNaN ? i[p] : increase[p] + i[p] }
+            if !mn[p].isNaN { min[p] = min[p].isNaN ? mn[p] : Swift.min(min[p], mn[p]) }
+            if !mx[p].isNaN { max[p] = max[p].isNaN ? mx[p] : Swift.max(max[p], mx[p]) }
+            if !sm[p].isNaN { sum[p] = sum[p].isNaN ? sm[p] : sum[p] + sm[p] }
+            count[p] += Int64(c[p])
+            last[p] = l[p]
+            lastAt[p] = Swift.max(lastAt[p], la[p])
+        }
+    }
+
+    /// The hour rows of the group's series with minutes, but those in `skipping`.
+    func append(to rows: inout RowColumns, group: Int64, hour: Int64, skipping: Set<Int64>) {
+        for p in 0..<MinuteBlock.width where count[p] > 0 {
+            let id = group << MinuteBlock.shift + Int64(p)
+            guard !skipping.contains(id) else { continue }
+            rows.append(
+                id, hour, increase: increase[p].isNaN ? nil : increase[p], min: min[p].isNaN ? nil : min[p], max: max[p].isNaN ? nil : max[p],
+                sum: sum[p].isNaN ? nil : sum[p], count: count[p], last: last[p], lastAt: lastAt[p])
+        }
     }
 }

@@ -83,7 +83,15 @@ public final class RollupWriter: Sendable {
         case .backfill: try await writeRows(stored)
         }
         if !lateSeries.isEmpty {
-            try await fold(.hour, series: lateSeries, times: lateMinutes)
+            // Many late series (a replay after an outage): whole hours from their blocks, not
+            // each series' minutes picked out of them one by one.
+            if lateSeries.count > 1_000 {
+                for hour in Set(lateMinutes.map { RangePlan.floor($0, FoldLevel.hour.milliseconds) }).sorted() {
+                    try await foldHourFromBlocks(hour)
+                }
+            } else {
+                try await fold(.hour, series: lateSeries, times: lateMinutes)
+            }
             // SLO tallies of those hours were made without these minutes.
             let lateHours = Array(Set(lateMinutes.map { RangePlan.floor($0, FoldLevel.hour.milliseconds) }))
             try await postgres.query(
@@ -166,7 +174,6 @@ public final class RollupWriter: Sendable {
 
         var milliseconds: Int64 { self == .hour ? 3_600_000 : 86_400_000 }
         // Identifiers cannot be bound; these are constants of ours, never input.
-        var source: String { self == .hour ? "rollup_1m" : "rollup_1h" }
         /// The rows of one series `k.s` from `k.start` for the level's length, as `r`: minutes
         /// through `minute_rows` (elements picked out of their blocks), hours by their index.
         var sourceOfSeries: String {
@@ -210,16 +217,17 @@ public final class RollupWriter: Sendable {
         try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }
 
-    /// Recomputes one whole hour (or day) for every series with rows in it.
+    /// Recomputes one whole hour (from its blocks) or day (from its hours) for every series
+    /// with rows in it.
     func foldWhole(_ pending: Pending) async throws {
+        guard pending.level == .day else { return try await foldHourFromBlocks(pending.bucket) }
         var binds = PostgresBindings()
         binds.append(pending.bucket)
-        let level = pending.level
         let sql = """
-            INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            INSERT INTO rollup_1d (series_id, bucket, increase, min, max, sum, count, last, last_at)
             SELECT r.series_id, to_timestamp($1 / 1000.0), \(Self.foldColumns)
-            FROM \(level.source) r
-            WHERE r.bucket >= to_timestamp($1 / 1000.0) AND r.bucket < to_timestamp($1 / 1000.0) + interval '\(level.interval)'
+            FROM rollup_1h r
+            WHERE r.bucket >= to_timestamp($1 / 1000.0) AND r.bucket < to_timestamp($1 / 1000.0) + interval '24 hours'
             GROUP BY r.series_id
             \(Self.foldUpsert)
             """
