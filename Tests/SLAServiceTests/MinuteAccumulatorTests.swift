@@ -25,6 +25,41 @@ struct MinuteAccumulatorTests {
         #expect(rows.first { $0.minute == Self.t0 }?.count == 2)
     }
 
+    /// Keys remember their slot in the accumulator that folded them last: a hint only. Two
+    /// accumulators with the same key objects in different slots, and a forgotten series whose
+    /// slot went to another, never mix two series' samples.
+    @Test func slotHintsNeverMixSeries() {
+        let a = SeriesKey(metric: "a_total", labels: [], kind: .counter)
+        let b = SeriesKey(metric: "b_total", labels: [], kind: .counter)
+        let c = SeriesKey(metric: "c_total", labels: [], kind: .counter)
+        var first = MinuteAccumulator(grace: 0, baselineLifetime: 90_000)
+        var second = MinuteAccumulator(grace: 0)
+        second.observe(b, value: 0, at: Self.at(0, 0))
+        first.observe(a, value: 0, at: Self.at(0, 0))
+        second.observe(a, value: 0, at: Self.at(0, 0))
+        first.observe(b, value: 0, at: Self.at(0, 0))
+        for step in 1...3 {
+            first.observe(a, value: Double(step), at: Self.at(0, Int64(step)))
+            second.observe(a, value: Double(step * 100), at: Self.at(0, Int64(step)))
+            first.observe(b, value: Double(step * 10), at: Self.at(0, Int64(step)))
+            second.observe(b, value: Double(step * 1000), at: Self.at(0, Int64(step)))
+        }
+        func byName(_ rows: [MinuteAccumulator.Row]) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: rows.map { ($0.series.metric, $0.increase ?? -1) })
+        }
+        #expect(byName(first.close(now: Self.at(1, 0))) == ["a_total": 3, "b_total": 30])
+        #expect(byName(second.close(now: Self.at(1, 0))) == ["a_total": 300, "b_total": 3000])
+        // `a` unseen long enough is forgotten; `c` takes its slot; `a` comes back as a new baseline.
+        first.observe(b, value: 40, at: Self.at(2, 0))
+        #expect(byName(first.close(now: Self.at(3, 0))) == ["b_total": 10])
+        first.observe(c, value: 5, at: Self.at(3, 10))
+        first.observe(a, value: 50, at: Self.at(3, 20))
+        first.observe(c, value: 7, at: Self.at(3, 30))
+        first.observe(a, value: 58, at: Self.at(3, 40))
+        #expect(byName(first.close(now: Self.at(4, 0))) == ["a_total": 8, "c_total": 2])
+        #expect(first.slots.count == 3)
+    }
+
     @Test func aDropIsAResetAndTheNewValueIsTheIncrease() {
         var acc = MinuteAccumulator(grace: 0)
         acc.observe(Self.claims, value: 1000, at: Self.at(0, 0))

@@ -14,9 +14,14 @@ public final class RollupWriter: Sendable {
     /// Per group of series, the newest value written of each (see `MinuteBlock.Batch.carryLastValues`).
     let carried = Mutex<[Int64: MinuteBlock.Carried]>([:])
 
+    /// This writer's number in the process: the tag of the ids it leaves on series keys.
+    let generation: Int64
+    private static let generations = Atomic<Int64>(0)
+
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
         self.logger = logger
+        self.generation = Self.generations.add(1, ordering: .relaxed).newValue
     }
 
     /// Hours and days marked in `fold_pending`, as this process knows them, and the end of the
@@ -52,12 +57,21 @@ public final class RollupWriter: Sendable {
     public func write(_ rows: [MinuteAccumulator.Row], mode: WriteMode = .live) async throws {
         guard !rows.isEmpty else { return }
         try await loadPending()
-        // One pass over the cache for every row; only series it lacks go to the database.
-        var rowIDs = ids.withLock { cache in rows.map { cache[$0.series] } }
+        // The id this writer left on each key object; then one pass over the cache for the
+        // rest; only series it lacks go to the database.
+        var rowIDs = rows.map { $0.series.storedID(for: generation) }
+        if rowIDs.contains(nil) {
+            ids.withLock { cache in
+                for index in rows.indices where rowIDs[index] == nil { rowIDs[index] = cache[rows[index].series] }
+            }
+        }
         let missing = Set(zip(rows, rowIDs).compactMap { $1 == nil ? $0.series : nil })
         if !missing.isEmpty {
             let fresh = try await ensureSeries(Array(missing))
             for index in rows.indices where rowIDs[index] == nil { rowIDs[index] = fresh[rows[index].series] }
+        }
+        for (row, id) in zip(rows, rowIDs) {
+            if let id, row.series.storedID(for: generation) == nil { row.series.remember(id, for: generation) }
         }
         var before = folds.withLock { $0.frontier }
         if case .backfill(let now) = mode { before = max(before, now) }

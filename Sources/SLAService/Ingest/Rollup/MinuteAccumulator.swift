@@ -98,7 +98,38 @@ public struct MinuteAccumulator: Sendable {
     /// Gauge samples dropped because their minute had closed.
     public private(set) var lateSamples = 0
 
-    var states: [SeriesKey: State] = [:]
+    /// Every series' state, by slot; `index` finds a series' slot, and each key object
+    /// remembers its slot (a hint, checked by identity), so a sample of a series the scraper
+    /// has cached is folded without hashing its key.
+    var slots: [(series: SeriesKey?, state: State)] = []
+    var index: [SeriesKey: Int] = [:]
+    var freeSlots: [Int] = []
+
+    /// The states by series (for tests and inspection; not for the sample path).
+    var states: [SeriesKey: State] {
+        Dictionary(uniqueKeysWithValues: slots.compactMap { slot in slot.series.map { ($0, slot.state) } })
+    }
+
+    /// The slot of `series`, made if it has none.
+    mutating func slot(of series: SeriesKey) -> Int {
+        let hint = series.storage.slot.load(ordering: .relaxed)
+        if hint >= 0, hint < slots.count, let held = slots[hint].series, held.storage === series.storage { return hint }
+        let found: Int
+        if let known = index[series] {
+            found = known
+        } else {
+            if let free = freeSlots.popLast() {
+                found = free
+                slots[free] = (series, State())
+            } else {
+                found = slots.count
+                slots.append((series, State()))
+            }
+            index[series] = found
+        }
+        series.storage.slot.store(found, ordering: .relaxed)
+        return found
+    }
     /// Minutes that hold at least one cell.
     var openMinutes: Set<Int64> = []
     /// Minutes before this are closed.
@@ -116,19 +147,18 @@ public struct MinuteAccumulator: Sendable {
 
     /// Resumes a series from its last stored value (after a restart).
     public mutating func seed(_ series: SeriesKey, value: Double, at ms: Int64) {
-        if let known = states[series]?.baseline, known.at >= ms { return }
-        var state = states[series] ?? State()
-        state.baseline = Baseline(value: value, at: ms)
-        state.seen = Swift.max(state.seen, ms)
-        states[series] = state
+        let slot = slot(of: series)
+        if let known = slots[slot].state.baseline, known.at >= ms { return }
+        slots[slot].state.baseline = Baseline(value: value, at: ms)
+        slots[slot].state.seen = Swift.max(slots[slot].state.seen, ms)
     }
 
     /// Takes one sample at `ms` (milliseconds since the epoch).
     public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) {
         guard !value.isNaN else { return }
         let oldest = MinuteAccumulator.minute(of: ms) < closedBefore ? openMinutes.min() : nil
-        let landed = states[series, default: State()].observe(
-            value, at: ms, kind: series.kind, closedBefore: closedBefore, oldestOpen: oldest)
+        let slot = slot(of: series)
+        let landed = slots[slot].state.observe(value, at: ms, kind: series.kind, closedBefore: closedBefore, oldestOpen: oldest)
         switch landed {
         case .none: lateSamples += 1
         case .some(.none): break
@@ -144,23 +174,23 @@ public struct MinuteAccumulator: Sendable {
         guard let oldest = openMinutes.min(), oldest < limit else { return [] }
         let forgetBefore = now - baselineLifetime
         var rows: [Row] = []
-        var forgotten: [SeriesKey] = []
-        // In place, by index: iterating the dictionary while assigning to it would copy it whole.
-        var index = states.values.startIndex
-        while index != states.values.endIndex {
-            let series = states.keys[index]
-            if states.values[index].cells.contains(where: { $0.minute < limit }) {
-                for (minute, cell) in states.values[index].cells where minute < limit {
+        for slot in slots.indices {
+            guard let series = slots[slot].series else { continue }
+            if slots[slot].state.cells.contains(where: { $0.minute < limit }) {
+                for (minute, cell) in slots[slot].state.cells where minute < limit {
                     rows.append(Self.row(series, minute, cell))
                 }
-                states.values[index].cells.removeAll { $0.minute < limit }
+                slots[slot].state.cells.removeAll { $0.minute < limit }
             }
-            if states.values[index].cells.isEmpty, states.values[index].seen < forgetBefore { forgotten.append(series) }
-            index = states.values.index(after: index)
+            if slots[slot].state.cells.isEmpty, slots[slot].state.seen < forgetBefore {
+                index[series] = nil
+                slots[slot] = (nil, State())
+                freeSlots.append(slot)
+            }
         }
-        for series in forgotten { states[series] = nil }
+        // Usually one minute closes at a time: its rows need no sorting.
+        if openMinutes.lazy.filter({ $0 < limit }).count > 1 { rows.sort { $0.minute < $1.minute } }
         openMinutes = openMinutes.filter { $0 >= limit }
-        rows.sort { $0.minute < $1.minute }
         return rows
     }
 

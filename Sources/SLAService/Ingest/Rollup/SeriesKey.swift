@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// How a series' samples are folded into minutes.
 public enum SeriesKind: String, Sendable, Codable, CaseIterable {
@@ -30,6 +31,10 @@ public struct SeriesKey: Sendable, Hashable, Codable {
         let labels: [Label]
         let kind: SeriesKind
         let fingerprint: Int
+        /// Where the accumulator last kept this key's state (a hint, checked by identity).
+        let slot = Atomic<Int>(-1)
+        /// The database id a writer found for this key, tagged with that writer's generation.
+        let storedID = Atomic<Int64>(0)
 
         init(metric: String, labels: [Label], kind: SeriesKind, fingerprint: Int) {
             self.metric = metric
@@ -64,6 +69,19 @@ public struct SeriesKey: Sendable, Hashable, Codable {
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+
+    /// The database id writer `generation` stored for this very key object, if it did.
+    func storedID(for generation: Int64) -> Int64? {
+        let tagged = storage.storedID.load(ordering: .relaxed)
+        return tagged >> 40 == generation ? tagged & (1 << 40 - 1) : nil
+    }
+
+    /// Remembers the database id writer `generation` found (ids and generations that do not
+    /// fit the tag are simply not remembered).
+    func remember(_ id: Int64, for generation: Int64) {
+        guard id > 0, id < 1 << 40, generation > 0, generation < 1 << 23 else { return }
+        storage.storedID.store(generation << 40 | id, ordering: .relaxed)
+    }
 
     public static func == (a: SeriesKey, b: SeriesKey) -> Bool {
         a.storage === b.storage
