@@ -13,6 +13,8 @@ for tool in wrk nginx; do
 done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d /tmp/hms-ops-api-bench.XXXXXX)
+# Readable by the postgres user, so the embedded cluster lives inside it and goes with it.
+chmod 755 "$work"
 chmod 755 "$work"
 pids=()
 cleanup() {

@@ -14,6 +14,8 @@ days=${DAYS:-30}
 step=${STEP:-15}
 command -v promtool >/dev/null || { echo "needs Debian's prometheus (make test-tools installs it)"; exit 1; }
 work=$(mktemp -d /tmp/hms-ops-import-bench.XXXXXX)
+# Readable by the postgres user, so the embedded cluster lives inside it and goes with it.
+chmod 755 "$work"
 server=""
 cleanup() {
   if [ -n "$server" ]; then kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi

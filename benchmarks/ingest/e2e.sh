@@ -12,6 +12,8 @@ warmup=${WARMUP:-150}
 duration=${DURATION:-240}
 command -v prometheus >/dev/null || { echo "needs Debian's prometheus (make test-tools installs it)"; exit 1; }
 work=$(mktemp -d /tmp/hms-ops-ingest-bench.XXXXXX)
+# Readable by the postgres user, so the embedded cluster lives inside it and goes with it.
+chmod 755 "$work"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done

@@ -68,11 +68,12 @@ public struct TargetChecker: Service {
         try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
         var wasUp: Bool?
         var cache = SampleMapper.SeriesCache()
+        var template: ExpositionTemplate?
         let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples) = await fetch(check, cache: &cache)
+            let (outcome, samples) = await fetch(check, cache: &cache, template: &template)
             let elapsed = Self.seconds(clock.now - start)
             if samples > 0 { ingested.increment(by: Int64(samples)) }
             let (up, duration) =
@@ -99,8 +100,10 @@ public struct TargetChecker: Service {
     }
 
     /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
-    /// `cache` holds the series of this check's earlier scrapes.
-    func fetch(_ check: Check, cache: inout SampleMapper.SeriesCache) async -> (failure: String?, samples: Int) {
+    /// `cache` holds the series of this check's earlier scrapes, `template` its last good text.
+    func fetch(
+        _ check: Check, cache: inout SampleMapper.SeriesCache, template: inout ExpositionTemplate?
+    ) async -> (failure: String?, samples: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
@@ -110,7 +113,17 @@ public struct TargetChecker: Service {
             var samples = 0
             do {
                 let body = try await ExpositionSource.load(check.url, timeout: check.timeout.duration)
-                let exposition = ExpositionParser.parse(body.bytes, format: body.declaredFormat ?? ExpositionFormat.sniff(body.bytes))
+                let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
+                // Text of the same shape as last time is read by its numbers alone.
+                let exposition: Exposition
+                if let known = template {
+                    let (read, matched) = known.read(body.bytes, format: format)
+                    exposition = read
+                    if !matched { template = ExpositionTemplate(bytes: body.bytes, exposition: read) }
+                } else {
+                    exposition = ExpositionParser.parse(body.bytes, format: format)
+                    template = ExpositionTemplate(bytes: body.bytes, exposition: exposition)
+                }
                 if let first = exposition.errors.first {
                     outcome = "invalid exposition (\(exposition.errors.count) errors), first at \(first)"
                 } else {

@@ -37,10 +37,15 @@ extension Migration {
             """,
             "CREATE INDEX minute_block_bucket ON minute_block (bucket)",
             // Doubles barely compress: storing them out of line uncompressed saves the attempt.
+            // No statistics of the arrays' elements: nothing filters on them, and gathering them
+            // (every element of every sampled block) was most of autovacuum's work here.
             """
             ALTER TABLE minute_block ALTER increase SET STORAGE EXTERNAL, ALTER min SET STORAGE EXTERNAL,
                 ALTER max SET STORAGE EXTERNAL, ALTER sum SET STORAGE EXTERNAL, ALTER count SET STORAGE EXTERNAL,
-                ALTER last SET STORAGE EXTERNAL, ALTER last_at SET STORAGE EXTERNAL
+                ALTER last SET STORAGE EXTERNAL, ALTER last_at SET STORAGE EXTERNAL,
+                ALTER increase SET STATISTICS 0, ALTER min SET STATISTICS 0, ALTER max SET STATISTICS 0,
+                ALTER sum SET STATISTICS 0, ALTER count SET STATISTICS 0, ALTER last SET STATISTICS 0,
+                ALTER last_at SET STATISTICS 0
             """,
             """
             CREATE VIEW rollup_1m AS

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@testable import SLAService
+
+/// Reading a scrape by its values alone gives what the full parser gives, and only when the
+/// text is the same but for its numbers.
+@Suite("Exposition template")
+struct ExpositionTemplateTests {
+    /// The text with every sample value above 1 changed to 2v+1 (order-preserving, so buckets
+    /// stay in order and counts equal to `+Inf`); comments, series and timestamps kept.
+    static func revalued(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard !line.isEmpty, !line.hasPrefix("#"), !line.contains(" # ") else { return String(line) }
+            let seriesEnd = line.lastIndex(of: "}").map { line.index(after: $0) } ?? line.firstIndex(of: " ") ?? line.endIndex
+            var rest = line[seriesEnd...].split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            guard rest.count >= 2, let value = Double(rest[1]), value.isFinite, value > 1 else { return String(line) }
+            rest[1] = "\(value * 2 + 1)"
+            return String(line[..<seriesEnd]) + rest.joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
+    static func same(_ a: Exposition, _ b: Exposition) -> Bool {
+        a.format == b.format && a.errors == b.errors && a.families == b.families && a.samples.map(\.line) == b.samples.map(\.line)
+            && a.samples.map(\.timestamp) == b.samples.map(\.timestamp)
+    }
+
+    @Test(arguments: ["node_exporter.prom", "prometheus_self.prom", "federate.prom", "python_client.prom", "python_client.openmetrics.txt"])
+    func aFixtureWithNewValuesReadsAsTheParserReadsIt(_ name: String) throws {
+        let bytes = try Array(Data(contentsOf: Fixtures.exposition(name)))
+        let format = ExpositionFormat.sniff(bytes)
+        let template = ExpositionTemplate(bytes: bytes, exposition: ExpositionParser.parse(bytes, format: format))
+        if !name.hasSuffix("openmetrics.txt") { #expect(template != nil) }  // OpenMetrics here has exemplars
+        guard let template else { return }
+        let changed = Array(Self.revalued(String(decoding: bytes, as: UTF8.self)).utf8)
+        #expect(changed != bytes)
+        let (read, matched) = template.read(changed, format: format)
+        #expect(matched)
+        let parsed = ExpositionParser.parse(changed, format: format)
+        #expect(parsed.errors.isEmpty)
+        #expect(Self.same(read, parsed))
+        #expect(read.samples.map(\.value) != ExpositionParser.parse(bytes, format: format).samples.map(\.value))
+    }
+
+    /// Anything but the numbers changed, or numbers that break a rule: the full parser reads it.
+    @Test func otherChangesAndBadValuesGoToTheParser() throws {
+        let text = """
+            # HELP jobs_total Jobs.
+            # TYPE jobs_total counter
+            jobs_total{queue="a"} 10
+            jobs_total{queue="b"} 20 1700000000000
+            # TYPE latency histogram
+            latency_bucket{le="1"} 1
+            latency_bucket{le="+Inf"} 3
+            latency_sum 4
+            latency_count 3
+
+            """
+        let bytes = Array(text.utf8)
+        let template = try #require(ExpositionTemplate(bytes: bytes, exposition: ExpositionParser.parse(bytes, format: .prometheusText)))
+        let variants: [(String, Bool)] = [
+            (text.replacingOccurrences(of: "} 10\n", with: "} 12.5e1\n"), true),
+            (text.replacingOccurrences(of: "20 1700000000000", with: "25 1700000015000"), true),
+            (text.replacingOccurrences(of: "queue=\"b\"", with: "queue=\"c\""), false),  // a label
+            (text.replacingOccurrences(of: "# HELP jobs_total Jobs.", with: "# HELP jobs_total Jobs done."), false),
+            (text.replacingOccurrences(of: "} 10\n", with: "} 10\njobs_total{queue=\"z\"} 1\n"), false),  // a line more
+            (text.replacingOccurrences(of: "} 10\n", with: "} -10\n"), false),  // a negative counter: an error
+            // Buckets out of order: 0.0.4 is not checked for that (nor by the parser), so read as is.
+            (text.replacingOccurrences(of: "le=\"+Inf\"} 3", with: "le=\"+Inf\"} 0"), true),
+            (text.replacingOccurrences(of: "latency_count 3", with: "latency_count -3"), false),  // a negative count
+            (text.replacingOccurrences(of: "} 10\n", with: "} ten\n"), false),  // not a number
+            (text.replacingOccurrences(of: "} 10\n", with: "} 10 \n"), false),  // a trailing blank
+            (text.replacingOccurrences(of: "} 10\n", with: "} 10\r\n"), false),  // CRLF
+            (text.replacingOccurrences(of: "20 1700000000000", with: "20 17e11"), false),  // not whole milliseconds
+            (text.replacingOccurrences(of: "latency_count 3\n", with: "latency_count 3"), false),  // no final newline
+            (text + "extra 1\n", false),
+        ]
+        for (variant, shouldMatch) in variants {
+            let new = Array(variant.utf8)
+            let (read, matched) = template.read(new, format: .prometheusText)
+            #expect(matched == shouldMatch, "\(variant)")
+            #expect(Self.same(read, ExpositionParser.parse(new, format: .prometheusText)), "\(variant)")
+        }
+        #expect(!template.read(bytes, format: .openMetrics).matched)  // another format: read afresh
+    }
+
+    /// OpenMetrics: its rules on values hold (buckets in order, counts equal to `+Inf`).
+    @Test func openMetricsValuesAreCheckedToItsRules() throws {
+        let text = """
+            # TYPE latency histogram
+            latency_bucket{le="1"} 1
+            latency_bucket{le="+Inf"} 3
+            latency_count 3
+            latency_sum 4
+            # TYPE up gauge
+            up 1 1700000000.5
+            # EOF
+
+            """
+        let bytes = Array(text.utf8)
+        let template = try #require(ExpositionTemplate(bytes: bytes, exposition: ExpositionParser.parse(bytes, format: .openMetrics)))
+        for (variant, shouldMatch) in [
+            (text.replacingOccurrences(of: "} 3\nlatency_count 3", with: "} 7\nlatency_count 7"), true),
+            (text.replacingOccurrences(of: "1700000000.5", with: "1700000015.25"), true),
+            (text.replacingOccurrences(of: "} 3\nlatency_count 3", with: "} 0\nlatency_count 0"), false),  // buckets out of order
+            (text.replacingOccurrences(of: "latency_count 3", with: "latency_count 5"), false),  // count is not +Inf
+            (text.replacingOccurrences(of: "# EOF\n", with: "# EOF\nup 2\n"), false),  // text after EOF
+        ] {
+            let new = Array(variant.utf8)
+            let (read, matched) = template.read(new, format: .openMetrics)
+            #expect(matched == shouldMatch, "\(variant)")
+            #expect(Self.same(read, ExpositionParser.parse(new, format: .openMetrics)), "\(variant)")
+        }
+    }
+
+    /// Exemplars, several blanks between parts and a CR make no template; nor do errors.
+    @Test func onlyPlainErrorFreeTextMakesATemplate() {
+        for text in [
+            "a_total 1 # {trace_id=\"x\"} 1\n", "a  1\n", "a 1\r\n", "a{x=\"1\"}  1\n", "a_total -1\n# TYPE a_total counter\n",
+        ] {
+            let bytes = Array(text.utf8)
+            let format: ExpositionFormat = text.contains("trace_id") ? .openMetrics : .prometheusText
+            #expect(ExpositionTemplate(bytes: bytes, exposition: ExpositionParser.parse(bytes, format: format)) == nil, "\(text)")
+        }
+    }
+}
