@@ -72,10 +72,15 @@ enum MinuteBlock {
             var blocks: [Key: Int] = [:]
             ids.reserveCapacity(rows.count)
             idMinutes.reserveCapacity(rows.count)
+            var previous: (key: Key, block: Int)?
             for (row, id) in rows {
                 let key = Key(group: id >> MinuteBlock.shift, minute: row.minute)
                 let block: Int
-                if let known = blocks[key] {
+                // Rows come mostly grouped (a target's series have neighbouring ids): the block
+                // of the row before is the likeliest, and needs no hashing.
+                if let previous, previous.key == key {
+                    block = previous.block
+                } else if let known = blocks[key] {
                     block = known
                 } else {
                     block = groups.count
@@ -88,6 +93,7 @@ enum MinuteBlock {
                     count.append(contentsOf: repeatElement(0, count: MinuteBlock.width))
                     lastAt.append(contentsOf: repeatElement(0, count: MinuteBlock.width))
                 }
+                previous = (key, block)
                 let at = block * MinuteBlock.width + Int(id & Int64(MinuteBlock.width - 1))
                 // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
                 increase[at] = row.increase ?? .nan

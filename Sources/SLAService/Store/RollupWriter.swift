@@ -65,9 +65,12 @@ public final class RollupWriter: Sendable {
                 for index in rows.indices where rowIDs[index] == nil { rowIDs[index] = cache[rows[index].series] }
             }
         }
-        let missing = Set(zip(rows, rowIDs).compactMap { $1 == nil ? $0.series : nil })
+        // In the order the rows come (a target's series together), so a target's series get
+        // neighbouring ids and share blocks.
+        var seen: Set<SeriesKey> = []
+        let missing = zip(rows, rowIDs).compactMap { $1 == nil && seen.insert($0.series).inserted ? $0.series : nil }
         if !missing.isEmpty {
-            let fresh = try await ensureSeries(Array(missing))
+            let fresh = try await ensureSeries(missing)
             for index in rows.indices where rowIDs[index] == nil { rowIDs[index] = fresh[rows[index].series] }
         }
         for (row, id) in zip(rows, rowIDs) {
@@ -268,7 +271,9 @@ public final class RollupWriter: Sendable {
         let rows = try await postgres.query(
             """
             INSERT INTO series (metric, labels, kind, hash)
-            SELECT m, l::jsonb, k, decode(h, 'hex') FROM UNNEST(\(metrics)::text[], \(labels)::text[], \(kinds)::text[], \(hashes)::text[]) AS t(m, l, k, h)
+            SELECT m, l::jsonb, k, decode(h, 'hex')
+            FROM UNNEST(\(metrics)::text[], \(labels)::text[], \(kinds)::text[], \(hashes)::text[]) WITH ORDINALITY AS t(m, l, k, h, n)
+            ORDER BY n
             ON CONFLICT (hash) DO UPDATE SET metric = EXCLUDED.metric
             RETURNING id, encode(hash, 'hex')
             """, logger: logger)
