@@ -335,14 +335,8 @@ struct BackfillTests {
 
     /// One instant PromQL query's single value at `at` (Unix seconds).
     static func promql(_ query: String, at: Double, port: Int) async throws -> Double {
-        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let url = "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)&time=\(at)"
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
-        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
-        guard let value = result.first?["value"] as? [Any], let text = value.last as? String, let number = Double(text) else {
-            Issue.record("no value for \(query) at \(at): \(String(buffer: body).prefix(300))")
+        guard let number = try await PrometheusAPI.value(query, at: at, port: port) else {
+            Issue.record("no value for \(query) at \(at)")
             return .nan
         }
         return number
@@ -396,12 +390,9 @@ struct BackfillTests {
     /// `increase(metric[1h])` at every hour end minus 1 ms from `from` to `to` (Unix seconds), by
     /// the same "metric{labels} @ bucket-ms" keys as `hours`.
     static func promqlHourlyIncreases(_ metric: String, from: Int, to: Int, port: Int) async throws -> [String: Double] {
-        let query = "increase(\(metric)[1h])".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let url = "http://127.0.0.1:\(port)/api/v1/query_range?query=\(query)&start=\(from - 1).999&end=\(to - 1).999&step=3600"
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
-        let body = try await response.body.collect(upTo: 64 << 20)
-        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
-        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        let result = try await PrometheusAPI.result(
+            "query_range", "increase(\(metric)[1h])", "start=\(from - 1).999&end=\(to - 1).999&step=3600", port: port, timeout: .seconds(60),
+            limit: 64 << 20)
         var out: [String: Double] = [:]
         for series in result {
             let labels = series["metric"] as? [String: String] ?? [:]

@@ -158,18 +158,11 @@ struct PrometheusComparisonTests {
         return try await body(prometheus)
     }
 
-    /// `increase(selector[1m])` evaluated at `at` (milliseconds): the minute before it.
     /// The longest time, in milliseconds, between Prometheus' samples of `selector` in the
     /// minute before `at`, counting the minute's edges.
     static func prometheusLongestGap(_ selector: String, at: Int64, port: Int) async throws -> Int64 {
-        let query = "\(selector)[1m]".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let url = "http://127.0.0.1:\(port)/api/v1/query?query=\(query)&time=\(Double(at) / 1000)"
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
-        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
         var longest: Int64 = 0
-        for series in result {
+        for series in try await PrometheusAPI.result("query", "\(selector)[1m]", "time=\(Double(at) / 1000)", port: port) {
             let times = ((series["values"] as? [[Any]]) ?? []).compactMap { ($0.first as? Double).map { Int64($0 * 1000) } }
             let edges = [at - 60_000] + times + [at]
             for (earlier, later) in zip(edges, edges.dropFirst()) { longest = max(longest, later - earlier) }
@@ -177,16 +170,9 @@ struct PrometheusComparisonTests {
         return longest
     }
 
+    /// `increase(selector[1m])` evaluated at `at` (milliseconds): the minute before it; 0 when
+    /// the window holds no samples.
     static func prometheusIncrease(_ selector: String, at: Int64, port: Int) async throws -> Double {
-        let query = "sum(increase(\(selector)[1m]))".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let url = "http://127.0.0.1:\(port)/api/v1/query?query=\(query)&time=\(Double(at) / 1000)"
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
-        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
-        guard let value = result.first?["value"] as? [Any], let text = value.last as? String, let number = Double(text) else {
-            return 0  // no samples in the window: no increase
-        }
-        return number
+        try await PrometheusAPI.value("sum(increase(\(selector)[1m]))", at: Double(at) / 1000, port: port) ?? 0
     }
 }
