@@ -84,6 +84,52 @@ struct ExpositionTemplateTests {
         #expect(!template.read(bytes, format: .openMetrics).matched)  // another format: read afresh
     }
 
+    /// Values that no rule looks at (0.0.4 gauges, any non-negative number) are taken as they
+    /// are; a value a rule looks at has its family checked, as the parser would.
+    @Test func onlyValuesARuleLooksAtAreChecked() throws {
+        let text = """
+            # TYPE jobs_total counter
+            jobs_total{queue="a"} 10
+            # TYPE temp gauge
+            temp{room="x"} 21.5
+            # TYPE latency histogram
+            latency_bucket{le="1"} 1
+            latency_bucket{le="+Inf"} 3
+            latency_sum 4
+            latency_count 3
+            # TYPE rpc summary
+            rpc{quantile="0.5"} 2
+            rpc_sum 10
+            rpc_count 5
+
+            """
+        enum Way: Equatable { case values, checked, parsed }
+        let bytes = Array(text.utf8)
+        let template = try #require(ExpositionTemplate(bytes: bytes, exposition: ExpositionParser.parse(bytes, format: .prometheusText)))
+        for (variant, expected) in [
+            (text.replacingOccurrences(of: "} 10\n", with: "} 11\n"), Way.values),
+            (text.replacingOccurrences(of: "21.5", with: "-5"), .values),  // a gauge may be anything
+            (text.replacingOccurrences(of: "21.5", with: "NaN"), .values),
+            (text.replacingOccurrences(of: "} 10\n", with: "} NaN\n"), .checked),  // 0.0.4 lets a counter be NaN
+            (text.replacingOccurrences(of: "latency_sum 4", with: "latency_sum -4"), .checked),
+            (text.replacingOccurrences(of: "\"0.5\"} 2", with: "\"0.5\"} -2"), .checked),
+            (text.replacingOccurrences(of: "} 10\n", with: "} -1\n"), .parsed),  // errors
+            (text.replacingOccurrences(of: "latency_count 3", with: "latency_count -3"), .parsed),
+            (text.replacingOccurrences(of: "le=\"1\"} 1", with: "le=\"1\"} NaN"), .parsed),
+            (text.replacingOccurrences(of: "rpc_count 5", with: "rpc_count -5"), .parsed),
+        ] {
+            let new = Array(variant.utf8)
+            let way: Way
+            switch template.match(new, format: .prometheusText) {
+            case .values: way = .values
+            case .exposition(_, let matched): way = matched ? .checked : .parsed
+            }
+            #expect(way == expected, "\(variant)")
+            #expect(
+                Self.same(template.read(new, format: .prometheusText).exposition, ExpositionParser.parse(new, format: .prometheusText)), "\(variant)")
+        }
+    }
+
     /// OpenMetrics: its rules on values hold (buckets in order, counts equal to `+Inf`).
     @Test func openMetricsValuesAreCheckedToItsRules() throws {
         let text = """

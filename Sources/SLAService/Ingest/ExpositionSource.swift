@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Gets exposition bytes from a file or an http(s) URL, bounded in size and time, with the
 /// format the server declared (if any).
@@ -40,25 +41,29 @@ public enum ExpositionSource {
         return Body(bytes: Array(data), declaredFormat: nil)
     }
 
+    /// The body is gathered on the connection's event loop (`ResponseAccumulator`) and handed
+    /// over once, whole: streaming it into this task would cross threads for every read.
     static func fetch(_ url: String, timeout: Duration) async throws(Failure) -> Body {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: acceptHeader)
-        request.headers.add(name: "Accept-Encoding", value: "gzip")
-        request.headers.add(name: "User-Agent", value: "hms-ops")
         do {
+            var headers = HTTPHeaders()
+            headers.add(name: "Accept", value: acceptHeader)
+            headers.add(name: "Accept-Encoding", value: "gzip")
+            headers.add(name: "User-Agent", value: "hms-ops")
+            let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
             let response = try await client.execute(
-                request, timeout: .milliseconds(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+                request: request, delegate: ResponseAccumulator(request: request, maxBodySize: maximumBytes),
+                deadline: .now() + .nanoseconds(nanoseconds)
+            ).futureResult.get()
             guard (200..<300).contains(Int(response.status.code)) else {
                 throw Failure(description: "\(url): HTTP status \(response.status.code)")
             }
-            var body = try await response.body.collect(upTo: maximumBytes)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             let declared = response.headers.first(name: "Content-Type").flatMap(ExpositionFormat.init(contentType:))
             return Body(bytes: bytes, declaredFormat: declared)
         } catch let failure as Failure {
             throw failure
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is ResponseAccumulator.ResponseTooBigError {
             throw Failure(description: "\(url): response larger than \(maximumBytes >> 20) MB")
         } catch {
             throw Failure(description: "\(url): \(UserFacingError.describeNetwork(error))")

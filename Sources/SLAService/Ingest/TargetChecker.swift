@@ -67,13 +67,12 @@ public struct TargetChecker: Service {
         // Spread first fetches over the interval so a hundred targets do not all fire at once.
         try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
         var wasUp: Bool?
-        var cache = SampleMapper.SeriesCache()
-        var template: ExpositionTemplate?
+        var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
         let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples) = await fetch(check, cache: &cache, template: &template)
+            let (outcome, samples) = await fetch(check, reader: &reader)
             let elapsed = Self.seconds(clock.now - start)
             if samples > 0 { ingested.increment(by: Int64(samples)) }
             let (up, duration) =
@@ -99,52 +98,47 @@ public struct TargetChecker: Service {
         }
     }
 
+    /// The labels every series of a check carries, as Prometheus names them.
+    static func targetLabels(_ check: Check) -> [Label] {
+        check.kind == "scrape"
+            ? [Label("instance", instance(check.url)), Label("job", check.service)] : [Label("instance", check.url), Label("job", check.service)]
+    }
+
     /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
-    /// `cache` holds the series of this check's earlier scrapes, `template` its last good text.
-    func fetch(
-        _ check: Check, cache: inout SampleMapper.SeriesCache, template: inout ExpositionTemplate?
-    ) async -> (failure: String?, samples: Int) {
+    /// `reader` keeps what this check's earlier scrapes make cheap to read again.
+    func fetch(_ check: Check, reader: inout ScrapeReader) async -> (failure: String?, samples: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
-        let target = [Label("instance", Self.instance(check.url)), Label("job", check.service)]
         if check.kind == "scrape" {
             var outcome: String?
-            var samples = 0
+            var observations: [SampleMapper.Observation] = []
             do {
                 let body = try await ExpositionSource.load(check.url, timeout: check.timeout.duration)
                 let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
-                // Text of the same shape as last time is read by its numbers alone.
-                let exposition: Exposition
-                if let known = template {
-                    let (read, matched) = known.read(body.bytes, format: format)
-                    exposition = read
-                    if !matched { template = ExpositionTemplate(bytes: body.bytes, exposition: read) }
+                let read = reader.read(body.bytes, format: format, scrapedAt: startedAt)
+                if let first = read.errors.first {
+                    outcome = "invalid exposition (\(read.errors.count) errors), first at \(first)"
                 } else {
-                    exposition = ExpositionParser.parse(body.bytes, format: format)
-                    template = ExpositionTemplate(bytes: body.bytes, exposition: exposition)
-                }
-                if let first = exposition.errors.first {
-                    outcome = "invalid exposition (\(exposition.errors.count) errors), first at \(first)"
-                } else {
-                    let observations = SampleMapper.observations(
-                        exposition, targetLabels: target, scrapedAt: startedAt, honorLabels: check.honorLabels, cache: &cache)
-                    samples = observations.count
-                    await pipeline?.ingest(observations)
+                    observations = read.observations
                 }
             } catch {
                 outcome = error.description
             }
+            let samples = observations.count
             let seconds = Self.seconds(clock.now - start)
-            await pipeline?.ingest([
-                .init(series: SeriesKey(metric: "up", labels: target, kind: .gauge), value: outcome == nil ? 1 : 0, at: startedAt),
-                .init(series: SeriesKey(metric: "scrape_duration_seconds", labels: target, kind: .gauge), value: seconds, at: startedAt),
-                .init(series: SeriesKey(metric: "scrape_samples_scraped", labels: target, kind: .gauge), value: Double(samples), at: startedAt),
-            ])
+            let series = reader.scrapeSeries
+            observations += [
+                .init(series: series.up, value: outcome == nil ? 1 : 0, at: startedAt),
+                .init(series: series.duration, value: seconds, at: startedAt),
+                .init(series: series.samples, value: Double(samples), at: startedAt),
+            ]
+            // One hop to the pipeline per scrape.
+            await pipeline?.ingest(observations)
             return (outcome, samples)
         }
         let outcome = await probe(check)
-        let probeLabels = [Label("instance", check.url), Label("job", check.service)]
+        let probeLabels = reader.targetLabels
         await pipeline?.ingest([
             .init(series: SeriesKey(metric: "probe_success", labels: probeLabels, kind: .gauge), value: outcome == nil ? 1 : 0, at: startedAt),
             .init(

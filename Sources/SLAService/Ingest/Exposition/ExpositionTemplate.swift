@@ -5,10 +5,11 @@ import Foundation
 /// A target writes the same text scrape after scrape but for its numbers: the same comments,
 /// series and order. When everything but the value (and timestamp) of each sample line is byte
 /// for byte the text the template was made from, only those numbers are parsed (the same way
-/// the parser does) and put into a copy of the stored families, which are then checked like
-/// any parse (negative counters, bucket order, ...). Anything else (a line more or less, a
-/// label changed, an exemplar, an error) is read by the full parser, which is the reference:
-/// `read` gives exactly what `ExpositionParser.parse` would.
+/// the parser does). Values that no rule looks at (`ValueRule`) are taken as they are; else they
+/// are put into a copy of the stored families, which are checked like any parse (negative
+/// counters, bucket order, ...). Anything else (a line more or less, a label changed, an
+/// exemplar, an error) is read by the full parser, which is the reference: `read` gives exactly
+/// what `ExpositionParser.parse` would.
 public struct ExpositionTemplate: Sendable {
     /// The text the template was made from (its literal parts are compared).
     let bytes: [UInt8]
@@ -17,26 +18,62 @@ public struct ExpositionTemplate: Sendable {
     /// Each sample line, in text order.
     let samples: [SampleSpan]
 
+    /// Offsets fit 32 bits: an exposition is at most `ExpositionSource.maximumBytes`.
     struct SampleSpan: Sendable {
         /// Where the line begins, where its value begins and where its numbers end (its newline).
-        var lineStart: Int
-        var valueStart: Int
-        var numbersEnd: Int
+        var lineStart: Int32
+        var valueStart: Int32
+        var numbersEnd: Int32
+        var line: Int32
+        var family: Int32
+        var index: Int32
         var hasTimestamp: Bool
-        var line: Int
-        var family: Int
-        var index: Int
+        var rule: ValueRule
+    }
+
+    /// Which new values of a sample could make its family break a rule the template's text kept,
+    /// so that the family must be checked again (`FamilyValidator`).
+    enum ValueRule: UInt8, Sendable {
+        /// None: a gauge or untyped sample in 0.0.4.
+        case none
+        /// A negative value or NaN (0.0.4 counters, summaries, histograms without timestamps).
+        case nonNegative
+        /// Any (OpenMetrics, whose rules compare values; a histogram with timestamps).
+        case always
+
+        init(_ family: MetricFamily, format: ExpositionFormat) {
+            guard format == .prometheusText else {
+                self = .always
+                return
+            }
+            switch family.type {
+            case .counter, .summary: self = .nonNegative
+            case .histogram, .gaugehistogram:
+                // Timestamps decide which samples make one histogram point (and so which need `+Inf`).
+                self = family.samples.contains { $0.timestamp != nil } ? .always : .nonNegative
+            default: self = .none
+            }
+        }
+
+        func holds(for value: Double) -> Bool {
+            switch self {
+            case .none: true
+            case .nonNegative: value >= 0  // false for NaN too
+            case .always: false
+            }
+        }
     }
 
     /// A template of `bytes`, whose full parse is `exposition`; nil if the text has errors or a
     /// line the template does not read (an exemplar, more than one blank between parts, CR).
     public init?(bytes: [UInt8], exposition: Exposition) {
-        guard exposition.errors.isEmpty else { return nil }
-        var place: [Int: (family: Int, index: Int)] = [:]
+        guard exposition.errors.isEmpty, bytes.count < Int32.max else { return nil }
+        var place: [Int: (family: Int32, index: Int32, rule: ValueRule)] = [:]
         for (f, family) in exposition.families.enumerated() {
+            let rule = ValueRule(family, format: exposition.format)
             for (i, sample) in family.samples.enumerated() {
                 guard sample.exemplar == nil else { return nil }
-                place[sample.line] = (f, i)
+                place[sample.line] = (Int32(f), Int32(i), rule)
             }
         }
         var spans: [SampleSpan] = []
@@ -46,11 +83,12 @@ public struct ExpositionTemplate: Sendable {
             number += 1
             let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
             defer { start = end + 1 }
-            if let (f, i) = place[number] {
+            if let (f, i, rule) = place[number] {
                 guard let span = Self.span(bytes, start, end) else { return nil }
                 spans.append(
                     SampleSpan(
-                        lineStart: start, valueStart: span.value, numbersEnd: end, hasTimestamp: span.timestamp, line: number, family: f, index: i))
+                        lineStart: Int32(start), valueStart: Int32(span.value), numbersEnd: Int32(end), line: Int32(number), family: f, index: i,
+                        hasTimestamp: span.timestamp, rule: rule))
             } else if end > start, bytes[start] != UInt8(ascii: "#") {
                 return nil  // a line that is neither metadata nor a sample the parse holds
             }
@@ -101,15 +139,22 @@ public struct ExpositionTemplate: Sendable {
         return (value, true)
     }
 
-    /// The exposition of `bytes`: by the values alone when the text matches the template,
-    /// else (or if the values break a rule) by the full parser.
-    public func read(_ bytes: [UInt8], format: ExpositionFormat) -> (exposition: Exposition, matched: Bool) {
-        if format == self.format, let values = values(of: bytes) {
-            var families = exposition.families
-            for (span, value) in zip(samples, values) {
-                families[span.family].samples[span.index].value = value.value
-                families[span.family].samples[span.index].timestamp = value.timestamp
-            }
+    /// What a new text is, read against the template.
+    enum Match {
+        /// The template's text but for these numbers (a value and timestamp per sample, in text
+        /// order), none of which can break a rule: the template's families with these values.
+        case values([(value: Double, timestamp: Double?)])
+        /// The exposition of the text: the template's families with new values that were checked
+        /// (`matched`), or the full parse.
+        case exposition(Exposition, matched: Bool)
+    }
+
+    /// `bytes` read against the template: by the values alone when the text matches it, else (or
+    /// if the values break a rule) by the full parser.
+    func match(_ bytes: [UInt8], format: ExpositionFormat) -> Match {
+        if format == self.format, let (values, unchecked) = values(of: bytes) {
+            if unchecked { return .values(values) }
+            let families = families(with: values)
             let validator = FamilyValidator(format: format)
             var clean = true
             for family in families {
@@ -122,32 +167,52 @@ public struct ExpositionTemplate: Sendable {
                     break
                 }
             }
-            if clean { return (Exposition(format: format, families: families, errors: []), true) }
+            if clean { return .exposition(Exposition(format: format, families: families, errors: []), matched: true) }
         }
-        return (ExpositionParser.parse(bytes, format: format), false)
+        return .exposition(ExpositionParser.parse(bytes, format: format), matched: false)
     }
 
-    /// Every sample's value and timestamp, if `text` is the template's text but for them.
-    func values(of text: [UInt8]) -> [(value: Double, timestamp: Double?)]? {
+    /// The exposition of `bytes`, whichever way it was read; `matched` if by its values alone.
+    public func read(_ bytes: [UInt8], format: ExpositionFormat) -> (exposition: Exposition, matched: Bool) {
+        switch match(bytes, format: format) {
+        case .values(let values): (Exposition(format: format, families: families(with: values), errors: []), true)
+        case .exposition(let exposition, let matched): (exposition, matched)
+        }
+    }
+
+    /// The template's families with new values (`values` in text order).
+    func families(with values: [(value: Double, timestamp: Double?)]) -> [MetricFamily] {
+        var families = exposition.families
+        for (span, value) in zip(samples, values) {
+            families[Int(span.family)].samples[Int(span.index)].value = value.value
+            families[Int(span.family)].samples[Int(span.index)].timestamp = value.timestamp
+        }
+        return families
+    }
+
+    /// Every sample's value and timestamp, if `text` is the template's text but for them, and
+    /// whether no value can break a rule (`ValueRule`), so that no family needs checking.
+    func values(of text: [UInt8]) -> (values: [(value: Double, timestamp: Double?)], unchecked: Bool)? {
         let om = format == .openMetrics
-        return text.withUnsafeBufferPointer { new -> [(value: Double, timestamp: Double?)]? in
-            bytes.withUnsafeBufferPointer { old -> [(value: Double, timestamp: Double?)]? in
+        return text.withUnsafeBufferPointer { new -> ([(value: Double, timestamp: Double?)], Bool)? in
+            bytes.withUnsafeBufferPointer { old -> ([(value: Double, timestamp: Double?)], Bool)? in
                 guard let newBase = new.baseAddress, let oldBase = old.baseAddress else { return nil }
                 var out: [(value: Double, timestamp: Double?)] = []
                 out.reserveCapacity(samples.count)
+                var unchecked = true
                 var p = 0  // in the template: where the next literal part begins
                 var q = 0  // in the new text
                 for span in samples {
-                    let literal = span.valueStart - p
+                    let literal = Int(span.valueStart) - p
                     guard q + literal <= new.count, memcmp(newBase + q, oldBase + p, literal) == 0 else { return nil }
                     q += literal
                     // The new line's numbers: up to its newline.
                     var end = q
                     while end < new.count, new[end] != 10 { end += 1 }
                     guard end > q, new[end - 1] != 13,
-                        span.valueStart - span.lineStart + end - q <= ExpositionParser.maximumLineBytes
+                        Int(span.valueStart - span.lineStart) + end - q <= ExpositionParser.maximumLineBytes
                     else { return nil }
-                    let line = Line(buffer: new, start: q, end: end, number: span.line)
+                    let line = Line(buffer: new, start: q, end: end, number: Int(span.line))
                     var i = q
                     while i < end, new[i] != 32, new[i] != 9 { i += 1 }
                     guard let value = NumberParser.value(line, q, i, openMetrics: om) else { return nil }
@@ -161,13 +226,14 @@ public struct ExpositionTemplate: Sendable {
                     } else if i != end {
                         return nil
                     }
+                    if unchecked && !span.rule.holds(for: value) { unchecked = false }
                     out.append((value, timestamp))
-                    p = span.numbersEnd
+                    p = Int(span.numbersEnd)
                     q = end
                 }
                 let rest = old.count - p
                 guard new.count - q == rest, memcmp(newBase + q, oldBase + p, rest) == 0 else { return nil }
-                return out
+                return (out, unchecked)
             }
         }
     }

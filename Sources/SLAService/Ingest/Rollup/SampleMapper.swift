@@ -54,19 +54,21 @@ public enum SampleMapper {
                     let entry = SeriesCache.Entry(name: sample.name, labels: sample.labels, type: family.type, series: series)
                     if position < cache.entries.count { cache.entries[position] = entry } else { cache.entries.append(entry) }
                 }
-                guard let series else { continue }
-                // A timestamp is trusted only within ±30,000 years: beyond that (OpenMetrics allows
-                // any finite number) it cannot be a real time and would overflow milliseconds.
-                var at = scrapedAt
-                if let seconds = sample.timestamp {
-                    guard abs(seconds) < 1e12 else { continue }
-                    at = Int64((seconds * 1000).rounded())
-                }
+                guard let series, let at = milliseconds(sample.timestamp, scrapedAt: scrapedAt) else { continue }
                 out.append(Observation(series: series, value: sample.value, at: at))
             }
         }
         if cache.entries.count > total { cache.entries.removeLast(cache.entries.count - total) }
         return out
+    }
+
+    /// When a sample was taken, in milliseconds since the epoch: its own timestamp (seconds) if
+    /// it has one, else the scrape's time. A timestamp is trusted only within ±30,000 years:
+    /// beyond that (OpenMetrics allows any finite number) it cannot be a real time and would
+    /// overflow milliseconds, and the sample is not kept (nil).
+    static func milliseconds(_ timestamp: Double?, scrapedAt: Int64) -> Int64? {
+        guard let seconds = timestamp else { return scrapedAt }
+        return abs(seconds) < 1e12 ? Int64((seconds * 1000).rounded()) : nil
     }
 
     /// The series a sample belongs to, with the target's labels; nil for samples not kept.

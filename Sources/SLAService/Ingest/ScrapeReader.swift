@@ -1,0 +1,67 @@
+/// Reads one target's scrapes into observations, keeping what makes its next scrape cheap: the
+/// last good text as a template (`ExpositionTemplate`), the series of each of its samples, and
+/// the mapper's cache. A scrape that is the template's text but for numbers that break no rule
+/// becomes observations straight from those numbers: no families, no label compares, no
+/// hashing. Anything else is read and mapped the full way. Keep one per target.
+struct ScrapeReader: Sendable {
+    let targetLabels: [Label]
+    let honorLabels: Bool
+    private(set) var template: ExpositionTemplate?
+    /// The series of each of the template's samples, in its text order (nil: a sample not kept).
+    private var series: [SeriesKey?] = []
+    private var cache = SampleMapper.SeriesCache()
+    /// The series Prometheus adds for every scrape of a target (`up`, `scrape_duration_seconds`,
+    /// `scrape_samples_scraped`), made once.
+    let scrapeSeries: (up: SeriesKey, duration: SeriesKey, samples: SeriesKey)
+
+    init(targetLabels: [Label], honorLabels: Bool) {
+        self.targetLabels = targetLabels
+        self.honorLabels = honorLabels
+        scrapeSeries = (
+            SeriesKey(metric: "up", labels: targetLabels, kind: .gauge),
+            SeriesKey(metric: "scrape_duration_seconds", labels: targetLabels, kind: .gauge),
+            SeriesKey(metric: "scrape_samples_scraped", labels: targetLabels, kind: .gauge)
+        )
+    }
+
+    /// The observations of one scrape (`bytes` taken at `scrapedAt`), or what was wrong with it
+    /// (then nothing of it is observed).
+    mutating func read(_ bytes: [UInt8], format: ExpositionFormat, scrapedAt: Int64) -> (
+        observations: [SampleMapper.Observation], errors: [ExpositionError]
+    ) {
+        let exposition: Exposition
+        if let template {
+            switch template.match(bytes, format: format) {
+            case .values(let values):
+                var out: [SampleMapper.Observation] = []
+                out.reserveCapacity(values.count)
+                for (series, value) in zip(series, values) {
+                    guard let series, let at = SampleMapper.milliseconds(value.timestamp, scrapedAt: scrapedAt) else { continue }
+                    out.append(.init(series: series, value: value.value, at: at))
+                }
+                return (out, [])
+            case .exposition(let read, let matched):
+                exposition = read
+                if !matched { self.template = nil }
+            }
+        } else {
+            exposition = ExpositionParser.parse(bytes, format: format)
+        }
+        guard exposition.errors.isEmpty else { return ([], exposition.errors) }
+        let observations = SampleMapper.observations(
+            exposition, targetLabels: targetLabels, scrapedAt: scrapedAt, honorLabels: honorLabels, cache: &cache)
+        if template == nil {
+            template = ExpositionTemplate(bytes: bytes, exposition: exposition)
+            // The cache now holds this exposition's series in family order; the template's
+            // samples are in text order.
+            var firsts: [Int] = []
+            var count = 0
+            for family in exposition.families {
+                firsts.append(count)
+                count += family.samples.count
+            }
+            series = template?.samples.map { cache.entries[firsts[Int($0.family)] + Int($0.index)].series } ?? []
+        }
+        return (observations, [])
+    }
+}
