@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <malloc.h>
 #include <spawn.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -15,4 +16,8 @@ int hms_pipe_cloexec(int fds[2]) {
 
 int hms_become_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int hms_release_free_memory(void) {
+    return malloc_trim(0);
 }

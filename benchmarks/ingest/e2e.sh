@@ -70,7 +70,7 @@ sleep "$warmup"
 c0=$(cpu "$ours"); o0=$(cpu_self "$ours"); p0=$(cpu "$theirs"); s0=$(ingested); a0=$(appended)
 echo "measuring for ${duration}s..."
 if [ -n "${PROFILE:-}" ]; then  # PROFILE=FILE: perf samples of hms-ops itself meanwhile
-  perf record -F 199 -g -p "$ours" -o "$PROFILE" -- sleep "$duration" >/dev/null 2>&1
+  perf record -F "${PROFILE_FREQ:-199}" -g -p "$ours" -o "$PROFILE" -- sleep "$duration" >/dev/null 2>&1
 else
   sleep "$duration"
 fi

@@ -13,4 +13,8 @@ int hms_pipe_cloexec(int fds[2]);
 /// server started through a daemonizing tool is reaped by us, not left a zombie under init.
 int hms_become_subreaper(void);
 
+/// Gives the pages malloc holds free back to the system (glibc malloc_trim): after a burst of
+/// short-lived allocations they would otherwise stay in the process, counted as its memory.
+int hms_release_free_memory(void);
+
 #endif

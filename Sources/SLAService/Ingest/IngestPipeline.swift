@@ -1,3 +1,4 @@
+import CProcessShims
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -95,7 +96,11 @@ public actor IngestPipeline {
     var lastFlush: Task<Int, Never>?
 
     func flushInOrder() async -> Int {
-        pending += accumulator.close(now: now())
+        // What a flush makes (rows, blocks, bound arrays) is ~100 bytes a series and lives for
+        // the flush only: handed back to the system after it, not kept by malloc until the next.
+        defer { hms_release_free_memory() }
+        let closed = accumulator.close(now: now())
+        if pending.isEmpty { pending = closed } else { pending += closed }
         if pending.count > pendingLimit {
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])
             pending.removeFirst(pending.count - pendingLimit)
@@ -115,7 +120,7 @@ public actor IngestPipeline {
                 // One call for everything closed: a minute's rows must reach the writer together,
                 // as it stores each group of series' minute as one block.
                 try await write(batch, with: writer)
-                pending.removeFirst(batch.count)
+                if pending.count == batch.count { pending = [] } else { pending.removeFirst(batch.count) }
                 written += batch.count
             } catch {
                 logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])

@@ -62,18 +62,21 @@ enum MinuteBlock {
             }
         }
 
-        /// Lays out `rows`, which may come in any order; a (series, minute) given twice keeps the later row.
+        /// A block: one group of series in one minute.
         struct Key: Hashable {
             var group: Int64
             var minute: Int64
         }
 
-        init(_ rows: [(row: MinuteAccumulator.Row, id: Int64)]) {
+        /// Lays out `rows` (`rowIDs[i]` the series id of `rows[i]`; a row without one is left
+        /// out), which may come in any order; a (series, minute) given twice keeps the later row.
+        init(_ rows: [MinuteAccumulator.Row], ids rowIDs: [Int64?]) {
             var blocks: [Key: Int] = [:]
             ids.reserveCapacity(rows.count)
             idMinutes.reserveCapacity(rows.count)
             var previous: (key: Key, block: Int)?
-            for (row, id) in rows {
+            for (row, id) in zip(rows, rowIDs) {
+                guard let id else { continue }
                 let key = Key(group: id >> MinuteBlock.shift, minute: row.minute)
                 let block: Int
                 // Rows come mostly grouped (a target's series have neighbouring ids): the block
@@ -132,7 +135,7 @@ enum MinuteBlock {
                 total += Int32(length)
                 ends.append(total)
             }
-            func packed<T>(_ column: [T]) -> [T] { used.flatMap { column[$0] } }
+            func packed<T: PackedElement>(_ column: [T]) -> PackedArray<T> { PackedArray(used.map { column[$0] }) }
             var binds = PostgresBindings()
             binds.append(Array(groups[range]))
             binds.append(Array(minutes[range]))
@@ -166,8 +169,9 @@ extension RollupWriter {
 
     /// The collector's own minutes, as blocks. An imported row for the same series and minute
     /// is deleted first: the collector's row wins, and the two are never both counted.
-    func writeBlocks(_ rows: [(row: MinuteAccumulator.Row, id: Int64)]) async throws {
-        var batch = MinuteBlock.Batch(rows)
+    /// `ids[i]` is the series id of `rows[i]` (nil: no id, the row is not written).
+    func writeBlocks(_ rows: [MinuteAccumulator.Row], ids: [Int64?]) async throws {
+        var batch = MinuteBlock.Batch(rows, ids: ids)
         carried.withLock { batch.carryLastValues(&$0) }
         guard !batch.isEmpty, let first = batch.minutes.min(), let final = batch.minutes.max() else { return }
         if try await hasImportedRows(from: first, through: final) {
@@ -195,9 +199,10 @@ extension RollupWriter {
 
     /// Imported minutes, as rows: a minute already stored (a block of the collector's, or an
     /// earlier import's row) is kept.
-    func writeRows(_ rows: [(row: MinuteAccumulator.Row, id: Int64)]) async throws {
+    func writeRows(_ rows: [MinuteAccumulator.Row], ids: [Int64?]) async throws {
         var columns = RowColumns()
-        for (row, id) in rows {
+        for (row, id) in zip(rows, ids) {
+            guard let id else { continue }
             columns.append(
                 id, row.minute, increase: row.increase, min: row.min, max: row.max, sum: row.sum, count: Int64(row.count), last: row.last,
                 lastAt: row.lastTimestamp)
@@ -299,15 +304,11 @@ struct RowColumns {
     /// followed by `then` (a WHERE and an ON CONFLICT: our constants, never input).
     func insert(into table: String, then tail: String) -> PostgresQuery {
         var binds = PostgresBindings()
-        binds.append(series)
-        binds.append(buckets)
-        binds.append(increase)
-        binds.append(min)
-        binds.append(max)
-        binds.append(sum)
-        binds.append(count)
-        binds.append(last)
-        binds.append(lastAt)
+        for column in [series, buckets] { binds.append(PackedArray(column)) }
+        for column in [increase, min, max, sum] { binds.append(PackedArray(column)) }
+        binds.append(PackedArray(count))
+        binds.append(PackedArray(last))
+        binds.append(PackedArray(lastAt))
         let sql = """
             INSERT INTO \(table) (series_id, bucket, increase, min, max, sum, count, last, last_at)
             SELECT s, to_timestamp(b / 1000.0), NULLIF(i, 'NaN'), NULLIF(mn, 'NaN'), NULLIF(mx, 'NaN'), NULLIF(sm, 'NaN'), c, l,

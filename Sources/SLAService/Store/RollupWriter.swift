@@ -78,13 +78,12 @@ public final class RollupWriter: Sendable {
         }
         var before = folds.withLock { $0.frontier }
         if case .backfill(let now) = mode { before = max(before, now) }
-        var stored: [(row: MinuteAccumulator.Row, id: Int64)] = []
-        stored.reserveCapacity(rows.count)
         var opened: Set<Pending> = []
         var lateSeries: [Int64] = [], lateMinutes: [Int64] = []
+        var newest = Int64.min
         for (row, id) in zip(rows, rowIDs) {
             guard let id else { continue }
-            stored.append((row, id))
+            newest = max(newest, row.minute)
             let hour = Pending(level: .hour, bucket: RangePlan.floor(row.minute, FoldLevel.hour.milliseconds))
             if hour.end > before {
                 opened.insert(hour)
@@ -96,8 +95,8 @@ public final class RollupWriter: Sendable {
         // Marked before the rows land, so no query reads an hour row that lags its minutes.
         try await markPending(opened)
         switch mode {
-        case .live: try await writeBlocks(stored)
-        case .backfill: try await writeRows(stored)
+        case .live: try await writeBlocks(rows, ids: rowIDs)
+        case .backfill: try await writeRows(rows, ids: rowIDs)
         }
         if !lateSeries.isEmpty {
             // Many late series (a replay after an outage): whole hours from their blocks, not
@@ -124,8 +123,7 @@ public final class RollupWriter: Sendable {
             if !doneSeries.isEmpty { try await fold(.day, series: doneSeries, times: doneTimes) }
             try await markPending(Set(lateMinutes.map { Pending(level: .day, bucket: RangePlan.floor($0, dayMs)) }.filter { $0.end > before }))
         }
-        let newest = (stored.lazy.map(\.row.minute).max() ?? .min) + MinuteAccumulator.minute
-        folds.withLock { $0.frontier = max($0.frontier, newest) }
+        folds.withLock { $0.frontier = max($0.frontier, newest == .min ? .min : newest + MinuteAccumulator.minute) }
     }
 
     /// Folds every pending hour, then day, that has ended by the newest minute written (or by
