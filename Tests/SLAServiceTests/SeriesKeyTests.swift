@@ -27,4 +27,27 @@ struct SeriesKeyTests {
         let decoded = try JSONDecoder().decode(SeriesKey.self, from: JSONEncoder().encode(key))
         #expect(decoded == key && decoded.hashValue == key.hashValue)
     }
+
+    /// A scraped series keeps its own and its target's labels apart; it is the same series (equal,
+    /// same hash, same labels, same canonical form) as one made from the merged labels.
+    @Test func ownAndTargetLabelsMakeTheSeriesTheirMergeMakes() throws {
+        let target = [Label("instance", "a:1"), Label("job", "j")]
+        for own in [[], [Label("z", "1"), Label("code", "200")], [Label("job", "inner"), Label("a", "x")], [Label("instance", "b:2")]] {
+            for honor in [false, true] {
+                let split = SeriesKey(metric: "m", own: own, target: target, honor: honor, kind: .counter)
+                let merged = SeriesKey(metric: "m", labels: SampleMapper.merge(own, target: target, honor: honor), kind: .counter)
+                #expect(split == merged)
+                #expect(split.hashValue == merged.hashValue)
+                #expect(split.labels == merged.labels)
+                #expect(split.labels == split.labels.sorted { $0.name < $1.name })
+                #expect(split.canonical == merged.canonical)
+                let decoded = try JSONDecoder().decode(SeriesKey.self, from: JSONEncoder().encode(split))
+                #expect(decoded == split && decoded.hashValue == split.hashValue)
+            }
+        }
+        #expect(
+            SeriesKey(metric: "m", own: [Label("job", "inner")], target: target, honor: false, kind: .counter).labels.map(\.name) == [
+                "exported_job", "instance", "job",
+            ])
+    }
 }

@@ -48,20 +48,25 @@ struct ScrapeReader: Sendable {
             exposition = ExpositionParser.parse(bytes, format: format)
         }
         guard exposition.errors.isEmpty else { return ([], exposition.errors) }
-        let observations = SampleMapper.observations(
-            exposition, targetLabels: targetLabels, scrapedAt: scrapedAt, honorLabels: honorLabels, cache: &cache)
-        if template == nil {
-            template = ExpositionTemplate(bytes: bytes, exposition: exposition)
-            // The cache now holds this exposition's series in family order; the template's
-            // samples are in text order.
-            var firsts: [Int] = []
-            var count = 0
-            for family in exposition.families {
-                firsts.append(count)
-                count += family.samples.count
-            }
-            series = template?.samples.map { cache.entries[firsts[Int($0.family)] + Int($0.index)].series } ?? []
+        guard template == nil else {
+            return (
+                SampleMapper.observations(exposition, targetLabels: targetLabels, scrapedAt: scrapedAt, honorLabels: honorLabels, cache: &cache), []
+            )
         }
+        // A new shape: mapped from the template's own (compacted) copy, so that the series keys
+        // and the template share their label arrays.
+        template = ExpositionTemplate(bytes: bytes, exposition: exposition)
+        let observations = SampleMapper.observations(
+            template?.exposition ?? exposition, targetLabels: targetLabels, scrapedAt: scrapedAt, honorLabels: honorLabels, cache: &cache)
+        // The cache now holds this exposition's series in family order; the template's samples
+        // are in text order.
+        var firsts: [Int] = []
+        var count = 0
+        for family in exposition.families {
+            firsts.append(count)
+            count += family.samples.count
+        }
+        series = template?.samples.map { cache.entries[firsts[Int($0.family)] + Int($0.index)].series } ?? []
         return (observations, [])
     }
 }

@@ -96,8 +96,24 @@ public struct ExpositionTemplate: Sendable {
         guard spans.count == place.count else { return nil }
         self.bytes = bytes
         self.format = exposition.format
-        self.exposition = exposition
+        self.exposition = Self.compacted(exposition)
         self.samples = spans
+    }
+
+    /// The same exposition in arrays just large enough: the parser's grow as it reads (up to
+    /// twice the samples, four labels a sample), and a template is kept for as long as its target.
+    static func compacted(_ exposition: Exposition) -> Exposition {
+        var out = exposition
+        out.families = exposition.families.map { family in
+            var family = family
+            family.samples = family.samples.map { sample in
+                var sample = sample
+                sample.labels = sample.labels.map { $0 }
+                return sample
+            }
+            return family
+        }
+        return out
     }
 
     /// Where the value begins in a sample line `[start, end)`, and whether a timestamp follows:

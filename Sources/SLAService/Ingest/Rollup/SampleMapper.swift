@@ -76,12 +76,12 @@ public enum SampleMapper {
         for sample: ExpositionSample, in family: MetricFamily, openMetrics: Bool, targetLabels: [Label], honorLabels: Bool
     ) -> SeriesKey? {
         guard let kind = kind(of: sample.name, in: family, openMetrics: openMetrics) else { return nil }
-        var labels = sample.labels
+        var labels = sample.labels  // shared with the exposition unless a bound is rewritten
         if kind == .histogramBucket, let index = labels.firstIndex(where: { $0.name == "le" }) {
-            labels[index].value = canonicalBound(labels[index].value)
+            let bound = canonicalBound(labels[index].value)
+            if bound != labels[index].value { labels[index].value = bound }
         }
-        labels = merge(labels, target: targetLabels, honor: honorLabels)
-        return SeriesKey(metric: sample.name, labels: labels, kind: kind)
+        return SeriesKey(metric: sample.name, own: labels, target: targetLabels, honor: honorLabels, kind: kind)
     }
 
     /// How a sample is folded; nil for samples we do not keep (`_created` timestamps).

@@ -25,10 +25,18 @@ public enum SeriesKind: String, Sendable, Codable, CaseIterable {
 /// several times per sample, and hashing every label string each time was most of their cost.
 /// Its parts live in one immutable object, so copying a key (per sample, into rows, into caches)
 /// costs one reference count, not one per string and array.
+///
+/// A scraped series keeps its labels as two shared arrays: the sample's own (the exposition's
+/// array) and its target's (one per target), merged (`SampleMapper.merge`) and sorted only when
+/// `labels` is read, which the sample path never does. A merged copy per series was ~200 bytes
+/// of each series' memory.
 public struct SeriesKey: Sendable, Hashable, Codable {
     final class Storage: Sendable {
         let metric: String
-        let labels: [Label]
+        /// The labels, or with `target` non-empty, the sample's own labels.
+        let own: [Label]
+        let target: [Label]
+        let honor: Bool
         let kind: SeriesKind
         let fingerprint: Int
         /// Where the accumulator last kept this key's state (a hint, checked by identity).
@@ -36,28 +44,55 @@ public struct SeriesKey: Sendable, Hashable, Codable {
         /// The database id a writer found for this key, tagged with that writer's generation.
         let storedID = Atomic<Int64>(0)
 
-        init(metric: String, labels: [Label], kind: SeriesKind, fingerprint: Int) {
+        init(metric: String, own: [Label], target: [Label], honor: Bool, kind: SeriesKind, fingerprint: Int) {
             self.metric = metric
-            self.labels = labels
+            self.own = own
+            self.target = target
+            self.honor = honor
             self.kind = kind
             self.fingerprint = fingerprint
         }
+
+        var labels: [Label] { target.isEmpty ? own : SeriesKey.sorted(SampleMapper.merge(own, target: target, honor: honor)) }
     }
 
     let storage: Storage
     public var metric: String { storage.metric }
+    /// The labels, sorted by name.
     public var labels: [Label] { storage.labels }
     public var kind: SeriesKind { storage.kind }
     var fingerprint: Int { storage.fingerprint }
 
+    private init(storage: Storage) { self.storage = storage }
+
     public init(metric: String, labels: [Label], kind: SeriesKind) {
-        let sorted = Self.isSorted(labels) ? labels : labels.sorted { $0.name < $1.name }
+        let sorted = Self.sorted(labels)
+        self.init(
+            storage: Storage(
+                metric: metric, own: sorted, target: [], honor: false, kind: kind, fingerprint: Self.fingerprint(metric, sorted, kind)))
+    }
+
+    /// A scraped sample's series: its own labels with its target's (see `SampleMapper.merge`).
+    init(metric: String, own: [Label], target: [Label], honor: Bool, kind: SeriesKind) {
+        guard !target.isEmpty else {
+            self.init(metric: metric, labels: own, kind: kind)
+            return
+        }
+        let labels = Self.sorted(SampleMapper.merge(own, target: target, honor: honor))
+        self.init(
+            storage: Storage(
+                metric: metric, own: own, target: target, honor: honor, kind: kind, fingerprint: Self.fingerprint(metric, labels, kind)))
+    }
+
+    static func fingerprint(_ metric: String, _ labels: [Label], _ kind: SeriesKind) -> Int {
         var hasher = Hasher()
         hasher.combine(metric)
-        hasher.combine(sorted)
+        hasher.combine(labels)
         hasher.combine(kind)
-        storage = Storage(metric: metric, labels: sorted, kind: kind, fingerprint: hasher.finalize())
+        return hasher.finalize()
     }
+
+    static func sorted(_ labels: [Label]) -> [Label] { isSorted(labels) ? labels : labels.sorted { $0.name < $1.name } }
 
     static func isSorted(_ labels: [Label]) -> Bool {
         var index = 1
