@@ -159,6 +159,12 @@ struct ExpositionParserTests {
         #expect(ExpositionFormat(contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8") == .openMetrics)
         #expect(ExpositionFormat(contentType: "text/plain; version=0.0.4") == .prometheusText)
         #expect(ExpositionFormat(contentType: "application/json") == nil)
+        #expect(ExpositionFormat(contentType: " Application/OpenMetrics-Text\t;version=1.0.0") == .openMetrics)
+        #expect(ExpositionFormat(contentType: "TEXT/PLAIN") == .prometheusText)
+        #expect(ExpositionFormat(contentType: "") == .prometheusText)
+        #expect(ExpositionFormat(contentType: " ; charset=utf-8") == .prometheusText)
+        #expect(ExpositionFormat(contentType: "text/plainer") == nil)
+        #expect(ExpositionFormat(contentType: "application/openmetrics-text-x") == nil)
         #expect(ExpositionFormat.sniff(Array("a 1\n# EOF\n".utf8)) == .openMetrics)
         #expect(ExpositionFormat.sniff(Array("a 1\n".utf8)) == .prometheusText)
     }

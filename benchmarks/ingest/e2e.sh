@@ -75,6 +75,10 @@ else
   sleep "$duration"
 fi
 c1=$(cpu "$ours"); o1=$(cpu_self "$ours"); p1=$(cpu "$theirs"); s1=$(ingested); a1=$(appended)
+if [ -n "${SMAPS:-}" ]; then  # SMAPS=1: hms-ops' largest mappings by PSS (KiB), to see where its memory is
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6) } /^Pss:/ { pss[name] += $2 } END { for (n in pss) print pss[n], n }' \
+    /proc/"$ours"/smaps | sort -rn | head -12
+fi
 ours_mb=$(pss "$ours"); self_mb=$(awk '/^Pss:/ { print int($2 / 1024) }' /proc/"$ours"/smaps_rollup); prom_mb=$(pss "$theirs")
 
 awk -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v p="$(awk -v a="$p0" -v b="$p1" 'BEGIN { print b - a }')" -v s=$((s1 - s0)) -v a=$((a1 - a0)) \

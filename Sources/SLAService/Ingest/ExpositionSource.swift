@@ -13,9 +13,12 @@ public enum ExpositionSource {
 
     /// One client for every scrape, with gzip decompression bounded like the body itself.
     /// It lives as long as the process (a static is never deinitialized, so never needs shutdown).
-    static let client = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: .init(decompression: .enabled(limit: .size(maximumBytes))))
+    /// No tracing: the default asks the global tracer (a no-op here) for a span per request.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(decompression: .enabled(limit: .size(maximumBytes)))
+        configuration.tracing.tracer = nil
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     public struct Body: Sendable {
         public var bytes: [UInt8]
@@ -28,10 +31,41 @@ public enum ExpositionSource {
         public var description: String
     }
 
-    public static func load(_ location: String, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
-        if location.hasPrefix("http://") || location.hasPrefix("https://") {
-            return try await fetch(location, timeout: timeout)
+    /// Where bytes come from, read once: a file, or the request for a URL (a target fetched every
+    /// few seconds does not parse its URL and build its headers each time).
+    public enum Location: Sendable {
+        case file(String)
+        case http(HTTPClient.Request)
+
+        public init(_ text: String) throws(Failure) {
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                self = .file(text)
+                return
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "Accept", value: acceptHeader)
+            headers.add(name: "Accept-Encoding", value: "gzip")
+            headers.add(name: "User-Agent", value: "hms-ops")
+            do {
+                self = .http(try HTTPClient.Request(url: text, method: .GET, headers: headers))
+            } catch {
+                throw Failure(description: "\(text): \(UserFacingError.describeNetwork(error))")
+            }
         }
+    }
+
+    public static func load(_ location: String, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
+        try await load(Location(location), timeout: timeout)
+    }
+
+    public static func load(_ location: Location, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
+        switch location {
+        case .http(let request): try await fetch(request, timeout: timeout)
+        case .file(let path): try read(path)
+        }
+    }
+
+    static func read(_ location: String) throws(Failure) -> Body {
         guard let handle = FileHandle(forReadingAtPath: location) else {
             throw Failure(description: FileManager.default.fileExists(atPath: location) ? "\(location): cannot be read" : "\(location): no such file")
         }
@@ -43,20 +77,15 @@ public enum ExpositionSource {
 
     /// The body is gathered on the connection's event loop (`ResponseAccumulator`) and handed
     /// over once, whole: streaming it into this task would cross threads for every read.
-    static func fetch(_ url: String, timeout: Duration) async throws(Failure) -> Body {
+    static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(Failure) -> Body {
         do {
-            var headers = HTTPHeaders()
-            headers.add(name: "Accept", value: acceptHeader)
-            headers.add(name: "Accept-Encoding", value: "gzip")
-            headers.add(name: "User-Agent", value: "hms-ops")
-            let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
             let response = try await client.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: maximumBytes),
                 deadline: .now() + .nanoseconds(nanoseconds)
             ).futureResult.get()
             guard (200..<300).contains(Int(response.status.code)) else {
-                throw Failure(description: "\(url): HTTP status \(response.status.code)")
+                throw Failure(description: "\(request.url.absoluteString): HTTP status \(response.status.code)")
             }
             let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             let declared = response.headers.first(name: "Content-Type").flatMap(ExpositionFormat.init(contentType:))
@@ -64,9 +93,9 @@ public enum ExpositionSource {
         } catch let failure as Failure {
             throw failure
         } catch is ResponseAccumulator.ResponseTooBigError {
-            throw Failure(description: "\(url): response larger than \(maximumBytes >> 20) MB")
+            throw Failure(description: "\(request.url.absoluteString): response larger than \(maximumBytes >> 20) MB")
         } catch {
-            throw Failure(description: "\(url): \(UserFacingError.describeNetwork(error))")
+            throw Failure(description: "\(request.url.absoluteString): \(UserFacingError.describeNetwork(error))")
         }
     }
 }

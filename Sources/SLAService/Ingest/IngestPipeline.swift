@@ -37,7 +37,7 @@ public actor IngestPipeline {
     /// scrape that races the start cannot make a fresh baseline and lose the restart's increase.
     public func ingest(_ observations: [SampleMapper.Observation]) async {
         await resumeBaselines()
-        for o in observations { accumulator.observe(o.series, value: o.value, at: o.at) }
+        accumulator.observe(observations)
     }
 
     /// The one read of stored baselines, shared by every caller that arrives while it runs.

@@ -68,11 +68,12 @@ public struct TargetChecker: Service {
         try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
         var wasUp: Bool?
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
+        var location: ExpositionSource.Location?
         let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples) = await fetch(check, reader: &reader)
+            let (outcome, samples) = await fetch(check, reader: &reader, location: &location)
             let elapsed = Self.seconds(clock.now - start)
             if samples > 0 { ingested.increment(by: Int64(samples)) }
             let (up, duration) =
@@ -105,8 +106,11 @@ public struct TargetChecker: Service {
     }
 
     /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
-    /// `reader` keeps what this check's earlier scrapes make cheap to read again.
-    func fetch(_ check: Check, reader: inout ScrapeReader) async -> (failure: String?, samples: Int) {
+    /// `reader` keeps what this check's earlier scrapes make cheap to read again, `location` its
+    /// request.
+    func fetch(
+        _ check: Check, reader: inout ScrapeReader, location: inout ExpositionSource.Location?
+    ) async -> (failure: String?, samples: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
@@ -114,7 +118,8 @@ public struct TargetChecker: Service {
             var outcome: String?
             var observations: [SampleMapper.Observation] = []
             do {
-                let body = try await ExpositionSource.load(check.url, timeout: check.timeout.duration)
+                if location == nil { location = try ExpositionSource.Location(check.url) }
+                let body = try await ExpositionSource.load(location ?? .file(check.url), timeout: check.timeout.duration)
                 let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
                 let read = reader.read(body.bytes, format: format, scrapedAt: startedAt)
                 if let first = read.errors.first {

@@ -6,12 +6,19 @@ public enum ExpositionFormat: String, Sendable, Codable {
     case openMetrics = "openmetrics-1.0"
 
     /// The format a `Content-Type` names, if it names one.
+    /// (Read once per scrape: bytes, not Foundation's string functions.)
     public init?(contentType: String) {
-        let type = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        switch type {
-        case "application/openmetrics-text": self = .openMetrics
-        case "text/plain", "": self = .prometheusText
-        default: return nil
+        // The media type: up to the first `;`, without blanks around it, in any case.
+        var type = Array(contentType.utf8.prefix { $0 != UInt8(ascii: ";") })
+        while let last = type.last, last == 32 || last == 9 { type.removeLast() }
+        let blanks = type.prefix { $0 == 32 || $0 == 9 }.count
+        type = type[blanks...].map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        if type.elementsEqual("application/openmetrics-text".utf8) {
+            self = .openMetrics
+        } else if type.isEmpty || type.elementsEqual("text/plain".utf8) {
+            self = .prometheusText
+        } else {
+            return nil
         }
     }
 

@@ -132,6 +132,8 @@ public struct MinuteAccumulator: Sendable {
     }
     /// Minutes that hold at least one cell.
     var openMinutes: Set<Int64> = []
+    /// The minute a sample last landed in (in `openMinutes`; samples mostly land in one).
+    var lastLanded: Int64?
     /// Minutes before this are closed.
     var closedBefore: Int64 = .min
 
@@ -162,8 +164,17 @@ public struct MinuteAccumulator: Sendable {
         switch landed {
         case .none: lateSamples += 1
         case .some(.none): break
-        case .some(.some(let minute)): openMinutes.insert(minute)
+        case .some(.some(let minute)):
+            if minute != lastLanded {
+                openMinutes.insert(minute)
+                lastLanded = minute
+            }
         }
+    }
+
+    /// Takes a scrape's or a push's samples.
+    public mutating func observe(_ observations: [SampleMapper.Observation]) {
+        for o in observations { observe(o.series, value: o.value, at: o.at) }
     }
 
     /// Closes every minute that ended at least `grace` before `now` and returns its rows,
@@ -194,6 +205,7 @@ public struct MinuteAccumulator: Sendable {
         // Usually one minute closes at a time: its rows need no sorting.
         if openMinutes.lazy.filter({ $0 < limit }).count > 1 { rows.sort { $0.minute < $1.minute } }
         openMinutes = openMinutes.filter { $0 >= limit }
+        lastLanded = nil
         return rows
     }
 
