@@ -21,3 +21,7 @@ int hms_become_subreaper(void) {
 int hms_release_free_memory(void) {
     return malloc_trim(0);
 }
+
+int hms_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}

@@ -14,6 +14,7 @@ struct HMSOpsCommand: AsyncParsableCommand {
 
     /// Parses and runs, mapping usage errors to exit code 2 as our CLI promises.
     static func main() async {
+        ProcessMemory.limitArenas()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -17,4 +17,7 @@ int hms_become_subreaper(void);
 /// short-lived allocations they would otherwise stay in the process, counted as its memory.
 int hms_release_free_memory(void);
 
+/// Caps the number of glibc malloc arenas (M_ARENA_MAX).
+int hms_limit_malloc_arenas(int count);
+
 #endif

@@ -1,4 +1,3 @@
-import CProcessShims
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -96,9 +95,7 @@ public actor IngestPipeline {
     var lastFlush: Task<Int, Never>?
 
     func flushInOrder() async -> Int {
-        // What a flush makes (rows, blocks, bound arrays) is ~100 bytes a series and lives for
-        // the flush only: handed back to the system after it, not kept by malloc until the next.
-        defer { hms_release_free_memory() }
+        defer { ProcessMemory.releaseFree() }
         let closed = accumulator.close(now: now())
         if pending.isEmpty { pending = closed } else { pending += closed }
         if pending.count > pendingLimit {

@@ -60,9 +60,30 @@ public struct ExpositionSample: Sendable, Equatable {
     public var value: Double
     /// Seconds since the epoch, if the line carried one (0.0.4's milliseconds are converted).
     public var timestamp: Double?
-    public var exemplar: Exemplar?
+    public var exemplar: Exemplar? {
+        get { exemplarBox?.exemplar }
+        set { exemplarBox = newValue.map(ExemplarBox.init) }
+    }
+    /// The exemplar behind a reference: few samples have one, and a sample is copied per sample
+    /// read and kept per series in every target's template (a 32-byte field, 64 bytes a sample
+    /// without it instead of 88).
+    private var exemplarBox: ExemplarBox?
     /// 1-based line number in the exposition.
     public var line: Int
+
+    final class ExemplarBox: Sendable {
+        let exemplar: Exemplar
+        init(_ exemplar: Exemplar) { self.exemplar = exemplar }
+    }
+
+    public init(name: String, labels: [Label], value: Double, timestamp: Double?, exemplar: Exemplar?, line: Int) {
+        self.name = name
+        self.labels = labels
+        self.value = value
+        self.timestamp = timestamp
+        self.exemplarBox = exemplar.map(ExemplarBox.init)
+        self.line = line
+    }
 
     /// The value of label `name`, if present.
     public func label(_ name: String) -> String? { labels.first { $0.name == name }?.value }
