@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -56,5 +58,18 @@ struct ExpositionSourceTests {
         } catch {
             #expect(error.description.contains("connection refused") || error.description.contains("timed out"), "\(error)")
         }
+    }
+
+    /// A scrape of a target that never answers ends as soon as its task is cancelled (the server
+    /// stopping), not at its deadline. (Without that, this test runs into its time limit.)
+    @Test(.timeLimit(.minutes(1))) func aCancelledScrapeEndsAtOnce() async throws {
+        // Accepts connections and reads requests, never answers.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(silent.localAddress?.port)
+        let scrape = Task { try await ExpositionSource.load("http://127.0.0.1:\(port)/metrics", timeout: .seconds(600)) }
+        await Task.yield()
+        scrape.cancel()
+        await #expect(throws: ExpositionSource.Failure.self) { try await scrape.value }
+        try await silent.close()
     }
 }

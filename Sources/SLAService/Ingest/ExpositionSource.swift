@@ -80,10 +80,15 @@ public enum ExpositionSource {
     static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(Failure) -> Body {
         do {
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            let response = try await client.execute(
+            let task = client.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: maximumBytes),
-                deadline: .now() + .nanoseconds(nanoseconds)
-            ).futureResult.get()
+                deadline: .now() + .nanoseconds(nanoseconds))
+            // A cancelled scrape (the server stopping) ends its request now, not at its deadline.
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
             guard (200..<300).contains(Int(response.status.code)) else {
                 throw Failure(description: "\(request.url.absoluteString): HTTP status \(response.status.code)")
             }
