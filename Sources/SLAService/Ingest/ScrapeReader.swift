@@ -1,15 +1,16 @@
 /// Reads one target's scrapes into observations, keeping what makes its next scrape cheap: the
-/// last good text as a template (`ExpositionTemplate`), the series of each of its samples, and
-/// the mapper's cache. A scrape that is the template's text but for numbers that break no rule
-/// becomes observations straight from those numbers: no families, no label compares, no
-/// hashing. Anything else is read and mapped the full way. Keep one per target.
+/// last good text as a template (`ExpositionTemplate`) and the mapper's cache of its series. A
+/// scrape that is the template's text but for numbers that break no rule becomes observations
+/// straight from those numbers: no families, no label compares, no hashing. Anything else is read and mapped the full way. Keep one per target.
 struct ScrapeReader: Sendable {
     let targetLabels: [Label]
     let honorLabels: Bool
     private(set) var template: ExpositionTemplate?
-    /// The series of each of the template's samples, in its text order (nil: a sample not kept).
-    private var series: [SeriesKey?] = []
+    /// The mapper's cache, in the family order of the template's exposition: its entries hold
+    /// each sample's series (nil: a sample not kept).
     private var cache = SampleMapper.SeriesCache()
+    /// Where each of the template's families begins among the cache's entries.
+    private var firsts: [Int] = []
     /// The series Prometheus adds for every scrape of a target (`up`, `scrape_duration_seconds`,
     /// `scrape_samples_scraped`), made once.
     let scrapeSeries: (up: SeriesKey, duration: SeriesKey, samples: SeriesKey)
@@ -34,9 +35,11 @@ struct ScrapeReader: Sendable {
             switch template.match(bytes, format: format) {
             case .values(let values):
                 var out: [SampleMapper.Observation] = []
-                out.reserveCapacity(values.count)
-                for (series, value) in zip(series, values) {
-                    guard let series, let at = SampleMapper.milliseconds(value.timestamp, scrapedAt: scrapedAt) else { continue }
+                out.reserveCapacity(values.count + 3)  // and the scrape's own three series
+                for (span, value) in zip(template.samples, values) {
+                    guard let series = cache.entries[firsts[Int(span.family)] + Int(span.index)].series,
+                        let at = SampleMapper.milliseconds(value.timestamp, scrapedAt: scrapedAt)
+                    else { continue }
                     out.append(.init(series: series, value: value.value, at: at))
                 }
                 return (out, [])
@@ -59,14 +62,13 @@ struct ScrapeReader: Sendable {
         let observations = SampleMapper.observations(
             template?.exposition ?? exposition, targetLabels: targetLabels, scrapedAt: scrapedAt, honorLabels: honorLabels, cache: &cache)
         // The cache now holds this exposition's series in family order; the template's samples
-        // are in text order.
-        var firsts: [Int] = []
+        // name their family and place in it.
+        firsts = []
         var count = 0
         for family in exposition.families {
             firsts.append(count)
             count += family.samples.count
         }
-        series = template?.samples.map { cache.entries[firsts[Int($0.family)] + Int($0.index)].series } ?? []
         return (observations, [])
     }
 }
