@@ -117,7 +117,7 @@ struct PrometheusComparisonTests {
                 // Until a few scrapes' worth has arrived (samples, not minutes: nothing closes meanwhile).
                 for _ in 0..<300 {
                     try await Task.sleep(for: .milliseconds(200))
-                    let counts = await pipeline.accumulator.states.filter { $0.key.metric == "prometheus_http_requests_total" }
+                    let counts = pipeline.accumulator.withLock { $0.states }.filter { $0.key.metric == "prometheus_http_requests_total" }
                         .map { $0.value.cells.reduce(0) { $0 + $1.cell.count } }
                     if counts.reduce(0, +) >= 3 { break }
                 }

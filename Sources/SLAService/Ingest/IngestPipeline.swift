@@ -1,12 +1,13 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Where every scrape, probe and push ends: one accumulator, flushed to PostgreSQL as minutes
 /// close. Rows the database cannot take go to the disk spool (fsync'd) and are replayed, in
 /// order, before anything newer once it is back; without a spool they wait in memory (bounded).
 public actor IngestPipeline {
-    var accumulator: MinuteAccumulator
+    nonisolated let accumulator: Mutex<MinuteAccumulator>
     let writer: RollupWriter?
     let spool: Spool?
     /// How long one write may take before the database is taken to be away.
@@ -23,7 +24,7 @@ public actor IngestPipeline {
         writeTimeout: Duration = .seconds(15), logger: Logger,
         now: @escaping @Sendable () -> Int64 = { WallClock.now() }
     ) {
-        self.accumulator = MinuteAccumulator(grace: grace)
+        self.accumulator = Mutex(MinuteAccumulator(grace: grace))
         self.writer = writer
         self.spool = spool
         self.writeTimeout = writeTimeout
@@ -34,31 +35,39 @@ public actor IngestPipeline {
 
     /// Folds observations in; the first call waits until the stored baselines are resumed, so a
     /// scrape that races the start cannot make a fresh baseline and lose the restart's increase.
-    public func ingest(_ observations: [SampleMapper.Observation]) async {
-        await resumeBaselines()
-        accumulator.observe(observations)
+    /// Runs where its caller runs (a scrape loop on its connection's event loop): only the first
+    /// calls wait for the pipeline, the rest take the accumulator's lock and return.
+    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async {
+        if !baselinesResumed.load(ordering: .acquiring) { await resumeBaselines() }
+        accumulator.withLock { $0.observe(observations) }
     }
 
     /// The one read of stored baselines, shared by every caller that arrives while it runs.
     var resuming: Task<[(SeriesKey, Double, Int64)]?, Never>?
-    var resumed = false
+    nonisolated let baselinesResumed = Atomic(false)
 
     /// Resumes counter baselines from the last six hours of stored minutes, once.
     public func resumeBaselines() async {
-        guard !resumed, let writer else { return }
+        guard !baselinesResumed.load(ordering: .acquiring) else { return }
+        guard let writer else {
+            baselinesResumed.store(true, ordering: .releasing)
+            return
+        }
         let since = now() - 6 * 3_600_000
         let timeout = writeTimeout
         let task = resuming ?? Task { try? await withDeadline(timeout) { try await writer.latestValues(since: since) } }
         resuming = task
         let latest = await task.value
-        guard !resumed else { return }
-        resumed = true
+        guard !baselinesResumed.load(ordering: .acquiring) else { return }
         seedFromSpool()
+        defer { baselinesResumed.store(true, ordering: .releasing) }
         guard let latest else {
             logger.warning("could not read stored baselines; counters restart from their next sample")
             return
         }
-        for (series, value, at) in latest { accumulator.seed(series, value: value, at: at) }
+        accumulator.withLock { accumulator in
+            for (series, value, at) in latest { accumulator.seed(series, value: value, at: at) }
+        }
         if !latest.isEmpty { logger.info("counter baselines resumed from the database", metadata: ["series": "\(latest.count)"]) }
     }
 
@@ -69,9 +78,11 @@ public actor IngestPipeline {
         var seeded = 0
         for record in contents.records {
             guard let rows = try? JSONDecoder().decode([MinuteAccumulator.Row].self, from: Data(record)) else { continue }
-            for row in rows where row.series.kind.countsIncreases {
-                accumulator.seed(row.series, value: row.last, at: row.lastTimestamp)
-                seeded += 1
+            accumulator.withLock { accumulator in
+                for row in rows where row.series.kind.countsIncreases {
+                    accumulator.seed(row.series, value: row.last, at: row.lastTimestamp)
+                    seeded += 1
+                }
             }
         }
         if seeded > 0 { logger.info("counter baselines resumed from the spool", metadata: ["rows": "\(seeded)"]) }
@@ -96,7 +107,8 @@ public actor IngestPipeline {
 
     func flushInOrder() async -> Int {
         defer { ProcessMemory.releaseFree() }
-        let closed = accumulator.close(now: now())
+        let time = now()
+        let closed = accumulator.withLock { $0.close(now: time) }
         if pending.isEmpty { pending = closed } else { pending += closed }
         if pending.count > pendingLimit {
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])

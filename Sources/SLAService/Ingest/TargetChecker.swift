@@ -53,19 +53,27 @@ public struct TargetChecker: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for check in checks {
-                    group.addTask { await self.loop(check) }
+                    group.addTask {
+                        // A plain-http target's loop runs on its connection's event loop.
+                        if check.kind == "scrape", let connection = ScrapeConnection(url: check.url) {
+                            await self.loop(check, connection: connection)
+                            await connection.close()
+                        } else {
+                            await self.loop(check, connection: nil)
+                        }
+                    }
                 }
             }
         }
     }
 
-    private func loop(_ check: Check) async {
+    private func loop(_ check: Check, connection: isolated ScrapeConnection?) async {
         let dimensions = [("service", check.service), ("kind", check.kind), ("instance", Self.instance(check.url))]
         // Created on the first result, so no target reads "down" before it was ever checked.
         var gauges: (up: Gauge, duration: Gauge)?
         let interval = Double(check.interval.milliseconds)
         // Spread first fetches over the interval so a hundred targets do not all fire at once.
-        try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
+        await Self.pause(.milliseconds(Int64(Double.random(in: 0..<interval))), on: connection)
         var wasUp: Bool?
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
         var location: ExpositionSource.Location?
@@ -73,7 +81,7 @@ public struct TargetChecker: Service {
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples) = await fetch(check, reader: &reader, location: &location)
+            let (outcome, samples) = await fetch(check, reader: &reader, location: &location, connection: connection)
             let elapsed = Self.seconds(clock.now - start)
             if samples > 0 { ingested.increment(by: Int64(samples)) }
             let (up, duration) =
@@ -95,7 +103,16 @@ public struct TargetChecker: Service {
             }
             let jitter = Double.random(in: -0.05...0.05) * interval
             let wait = max(0, interval + jitter - elapsed * 1000)
-            try? await Task.sleep(for: .milliseconds(Int64(wait)))
+            await Self.pause(.milliseconds(Int64(wait)), on: connection)
+        }
+    }
+
+    /// Sleeps on the connection's event loop if there is one.
+    static func pause(_ duration: Duration, on connection: isolated ScrapeConnection?) async {
+        if let connection {
+            await connection.pause(duration)
+        } else {
+            try? await Task.sleep(for: duration)
         }
     }
 
@@ -107,9 +124,10 @@ public struct TargetChecker: Service {
 
     /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
     /// `reader` keeps what this check's earlier scrapes make cheap to read again, `location` its
-    /// request.
+    /// request, `connection` (for plain http) the connection its requests go on.
     func fetch(
-        _ check: Check, reader: inout ScrapeReader, location: inout ExpositionSource.Location?
+        _ check: Check, reader: inout ScrapeReader, location: inout ExpositionSource.Location?,
+        connection: isolated ScrapeConnection? = nil
     ) async -> (failure: String?, samples: Int) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -118,8 +136,13 @@ public struct TargetChecker: Service {
             var outcome: String?
             var observations: [SampleMapper.Observation] = []
             do {
-                if location == nil { location = try ExpositionSource.Location(check.url) }
-                let body = try await ExpositionSource.load(location ?? .file(check.url), timeout: check.timeout.duration)
+                let body: ExpositionSource.Body
+                if let connection {
+                    body = try await connection.fetch(timeout: check.timeout.duration)
+                } else {
+                    if location == nil { location = try ExpositionSource.Location(check.url) }
+                    body = try await ExpositionSource.load(location ?? .file(check.url), timeout: check.timeout.duration)
+                }
                 let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
                 let read = reader.read(body.bytes, format: format, scrapedAt: startedAt)
                 if let first = read.errors.first {
