@@ -57,7 +57,47 @@ struct MinuteAccumulatorTests {
         first.observe(c, value: 7, at: Self.at(3, 30))
         first.observe(a, value: 58, at: Self.at(3, 40))
         #expect(byName(first.close(now: Self.at(4, 0))) == ["a_total": 8, "c_total": 2])
-        #expect(first.slots.count == 3)
+        #expect(first.keys.count == 3)
+    }
+
+    /// A minute most series reach keeps its cells in an array by slot, a quiet one in a
+    /// dictionary; the rows are the same either way, in the order the series first came.
+    @Test(arguments: [10, 2_000]) func busyAndQuietMinutesGiveTheSameRows(series count: Int) throws {
+        let counters = (0..<count).map { SeriesKey(metric: "c\($0)_total", labels: [], kind: .counter) }
+        let gauges = (0..<count).map { SeriesKey(metric: "g\($0)", labels: [], kind: .gauge) }
+        var acc = MinuteAccumulator(grace: 0)
+        for (second, step) in [(10, 1.0), (40, 3.0), (70, 6.0)] {
+            for i in 0..<count {
+                acc.observe(counters[i], value: Double(i) * step, at: Self.at(0, Int64(second)))
+                acc.observe(gauges[i], value: Double(i) + step, at: Self.at(0, Int64(second)))
+            }
+        }
+        #expect(acc.minutes.map(\.isDense) == [count >= MinuteAccumulator.Minute.denseFrom, count >= MinuteAccumulator.Minute.denseFrom])
+        let taken = acc.takeClosed(now: Self.at(2, 0))
+        // Series that come after the minutes were taken out change nothing in their rows.
+        for i in 0..<10 { acc.observe(SeriesKey(metric: "late\(i)", labels: [], kind: .gauge), value: 1, at: Self.at(2, 1)) }
+        let rows = taken.rows()
+        #expect(rows.count == 4 * count)
+        let minute0 = rows.prefix(2 * count), minute1 = rows.suffix(2 * count)
+        #expect(minute0.allSatisfy { $0.minute == Self.t0 } && minute1.allSatisfy { $0.minute == Self.t0 + 60_000 })
+        for i in 0..<count {
+            let counter = minute0[minute0.startIndex + 2 * i], gauge = minute0[minute0.startIndex + 2 * i + 1]
+            #expect(counter.series == counters[i] && gauge.series == gauges[i])
+            #expect(counter.increase == Double(i) * 2)
+            #expect((gauge.min, gauge.max, gauge.sum, gauge.count, gauge.last) == (Double(i) + 1, Double(i) + 3, Double(2 * i) + 4, 2, Double(i) + 3))
+            let later = minute1[minute1.startIndex + 2 * i]
+            #expect(later.increase == Double(i) * 3 && later.count == 1)
+        }
+    }
+
+    /// A sample far ahead of the others opens its minute without an array for every series.
+    @Test func aSampleFarAheadOpensAQuietMinute() {
+        var acc = MinuteAccumulator(grace: 0)
+        for i in 0..<1_000 { acc.observe(SeriesKey(metric: "g\(i)", labels: [], kind: .gauge), value: 1, at: Self.at(0, 0)) }
+        acc.observe(Self.waiting, value: 3, at: Self.at(500_000, 0))
+        #expect(acc.minutes.map(\.isDense) == [true, false])
+        #expect(acc.close(now: Self.at(1, 0)).count == 1_000)
+        #expect(acc.minutes.count == 1)
     }
 
     @Test func aDropIsAResetAndTheNewValueIsTheIncrease() {

@@ -106,9 +106,13 @@ public actor IngestPipeline {
     var lastFlush: Task<Int, Never>?
 
     func flushInOrder() async -> Int {
-        defer { ProcessMemory.releaseFree() }
         let time = now()
-        let closed = accumulator.withLock { $0.close(now: time) }
+        // Scrapes wait for the lock only while the closed minutes are taken out; their rows are
+        // made after.
+        let closed = accumulator.withLock { $0.takeClosed(now: time) }.rows()
+        // Memory goes back once a minute, when a minute's rows were made and written: after every
+        // flush, the pages given back would be faulted in again at once.
+        defer { if !closed.isEmpty { ProcessMemory.releaseFree() } }
         if pending.isEmpty { pending = closed } else { pending += closed }
         if pending.count > pendingLimit {
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])

@@ -81,12 +81,15 @@ public final class RollupWriter: Sendable {
         var opened: Set<Pending> = []
         var lateSeries: [Int64] = [], lateMinutes: [Int64] = []
         var newest = Int64.min
+        var lastOpened: Pending?
         for (row, id) in zip(rows, rowIDs) {
             guard let id else { continue }
             newest = max(newest, row.minute)
             let hour = Pending(level: .hour, bucket: RangePlan.floor(row.minute, FoldLevel.hour.milliseconds))
             if hour.end > before {
-                opened.insert(hour)
+                // Rows come minute by minute: most are in the hour of the row before.
+                if hour != lastOpened { opened.insert(hour) }
+                lastOpened = hour
             } else {
                 lateSeries.append(id)
                 lateMinutes.append(row.minute)

@@ -31,8 +31,21 @@ public struct MinuteAccumulator: Sendable {
     struct Baseline: Sendable {
         var value: Double
         var at: Int64
+
+        /// Moves a counter's baseline on to `value` at `ms`; returns the increase since the
+        /// baseline (nil: none), or false when the sample is not newer (a replay: counts nothing).
+        static func advance(_ baseline: inout Baseline?, to value: Double, at ms: Int64) -> (newer: Bool, increase: Double?) {
+            var increase: Double?
+            if let known = baseline {
+                guard ms > known.at else { return (false, nil) }
+                increase = value >= known.value ? value - known.value : value
+            }
+            baseline = Baseline(value: value, at: ms)
+            return (true, increase)
+        }
     }
 
+    /// One series' samples in one minute; `count` 0: none yet.
     struct Cell: Sendable {
         var increase: Double?
         var min = Double.infinity
@@ -40,52 +53,94 @@ public struct MinuteAccumulator: Sendable {
         var sum = 0.0
         var count = 0
         var last = 0.0
-        var lastTimestamp: Int64 = 0
+        var lastTimestamp: Int64 = .min
+
+        mutating func fold(_ value: Double, increase added: Double?, at ms: Int64, gauge: Bool) {
+            if let added { increase = (increase ?? 0) + added }
+            if gauge {
+                min = Swift.min(min, value)
+                max = Swift.max(max, value)
+                sum += value
+            }
+            count += 1
+            if ms >= lastTimestamp {
+                last = value
+                lastTimestamp = ms
+            }
+        }
     }
 
-    /// Everything known of one series: its counter baseline and its cells in open minutes
-    /// (one or two, rarely more), so a sample costs one dictionary lookup.
+    /// A series and its cells, for an accumulator that sees each series' samples in time order
+    /// (`OrderedAccumulator`).
     struct State: Sendable {
         var baseline: Baseline?
         var cells: [(minute: Int64, cell: Cell)] = []
-        /// The newest sample (or seed) time: series unseen for `baselineLifetime` are forgotten.
         var seen: Int64 = .min
 
-        /// Folds one sample in. Returns the minute it landed in, or nil if it was dropped.
-        mutating func observe(_ value: Double, at ms: Int64, kind: SeriesKind, closedBefore: Int64, oldestOpen: Int64?) -> Int64?? {
-            var minute = MinuteAccumulator.minute(of: ms)
-            var increase: Double?
+        /// Folds one sample in; false if it was not newer than the last (counts nothing).
+        mutating func observe(_ value: Double, at ms: Int64, kind: SeriesKind) -> Bool {
+            let minute = MinuteAccumulator.minute(of: ms)
             seen = Swift.max(seen, ms)
+            var increase: Double?
             if kind.countsIncreases {
-                if let baseline {
-                    guard ms > baseline.at else { return .some(nil) }  // a replay: counts nothing
-                    increase = value >= baseline.value ? value - baseline.value : value
-                }
-                baseline = Baseline(value: value, at: ms)
+                let advanced = Baseline.advance(&baseline, to: value, at: ms)
+                guard advanced.newer else { return false }
+                increase = advanced.increase
             }
-            if minute < closedBefore {
-                guard increase != nil else { return nil }  // a late gauge sample
-                minute = oldestOpen ?? closedBefore
+            if cells.last?.minute != minute { cells.append((minute, Cell())) }
+            cells[cells.count - 1].cell.fold(value, increase: increase, at: ms, gauge: kind.keepsGaugeStatistics)
+            return true
+        }
+    }
+
+    /// What the accumulator keeps of a series between its samples.
+    struct Tracked: Sendable {
+        var baseline: Baseline?
+        /// The newest sample (or seed) time: series unseen for `baselineLifetime` are forgotten.
+        var seen: Int64 = .min
+    }
+
+    /// One open minute's cells, by series slot. A minute with few series (a late push, a
+    /// timestamp far ahead) keeps them in a dictionary; one that most series reach keeps an array
+    /// as long as the slots, so a sample is folded in place and closing the minute takes the
+    /// array out whole, with nothing allocated or freed per series.
+    struct Minute: Sendable {
+        let start: Int64
+        var dense: [Cell] = []
+        var sparse: [Int: Cell] = [:]
+        var isDense = false
+
+        /// Cells a minute keeps in its dictionary before it takes an array.
+        static let denseFrom = 512
+
+        init(start: Int64) { self.start = start }
+
+        mutating func fold(slot: Int, slots: Int, _ value: Double, increase: Double?, at ms: Int64, gauge: Bool) {
+            if isDense {
+                if slot >= dense.count { dense.append(contentsOf: repeatElement(Cell(), count: Swift.max(slots, slot + 1) - dense.count)) }
+                dense[slot].fold(value, increase: increase, at: ms, gauge: gauge)
+                return
             }
-            let index: Int
-            if let found = cells.firstIndex(where: { $0.minute == minute }) {
-                index = found
+            sparse[slot, default: Cell()].fold(value, increase: increase, at: ms, gauge: gauge)
+            if sparse.count >= Self.denseFrom {
+                dense = Array(repeating: Cell(), count: Swift.max(slots, slot + 1))
+                for (at, cell) in sparse { dense[at] = cell }
+                sparse = [:]
+                isDense = true
+            }
+        }
+
+        func holds(_ slot: Int) -> Bool {
+            isDense ? slot < dense.count && dense[slot].count > 0 : sparse[slot] != nil
+        }
+
+        /// Every cell with a sample, in slot order (a target's series together).
+        func forEachCell(_ body: (Int, Cell) -> Void) {
+            if isDense {
+                for slot in dense.indices where dense[slot].count > 0 { body(slot, dense[slot]) }
             } else {
-                cells.append((minute, Cell()))
-                index = cells.count - 1
+                for slot in sparse.keys.sorted() { body(slot, sparse[slot]!) }
             }
-            if let increase { cells[index].cell.increase = (cells[index].cell.increase ?? 0) + increase }
-            if kind.keepsGaugeStatistics {
-                cells[index].cell.min = Swift.min(cells[index].cell.min, value)
-                cells[index].cell.max = Swift.max(cells[index].cell.max, value)
-                cells[index].cell.sum += value
-            }
-            cells[index].cell.count += 1
-            if ms >= cells[index].cell.lastTimestamp {
-                cells[index].cell.last = value
-                cells[index].cell.lastTimestamp = ms
-            }
-            return .some(minute)
         }
     }
 
@@ -98,44 +153,53 @@ public struct MinuteAccumulator: Sendable {
     /// Gauge samples dropped because their minute had closed.
     public private(set) var lateSamples = 0
 
-    /// Every series' state, by slot; `index` finds a series' slot, and each key object
-    /// remembers its slot (a hint, checked by identity), so a sample of a series the scraper
-    /// has cached is folded without hashing its key.
-    var slots: [(series: SeriesKey?, state: State)] = []
+    /// Every series, by slot: its key (nil: a free slot) and what is kept of it. `index` finds a
+    /// series' slot, and each key object remembers its slot (a hint, checked by identity), so a
+    /// sample of a series the scraper has cached is folded without hashing its key.
+    var keys: [SeriesKey?] = []
+    var tracked: [Tracked] = []
     var index: [SeriesKey: Int] = [:]
     var freeSlots: [Int] = []
+    /// The open minutes, oldest first (usually one, two around a minute's end).
+    var minutes: [Minute] = []
+    /// Minutes before this are closed.
+    var closedBefore: Int64 = .min
 
-    /// The states by series (for tests and inspection; not for the sample path).
+    /// Each series' state with its cells in the open minutes (for tests and inspection).
     var states: [SeriesKey: State] {
-        Dictionary(uniqueKeysWithValues: slots.compactMap { slot in slot.series.map { ($0, slot.state) } })
+        var states: [SeriesKey: State] = [:]
+        for (slot, key) in keys.enumerated() {
+            guard let key else { continue }
+            let cells = minutes.compactMap { minute in
+                minute.holds(slot) ? (minute.start, minute.isDense ? minute.dense[slot] : minute.sparse[slot]!) : nil
+            }
+            states[key] = State(baseline: tracked[slot].baseline, cells: cells, seen: tracked[slot].seen)
+        }
+        return states
     }
 
     /// The slot of `series`, made if it has none.
     mutating func slot(of series: SeriesKey) -> Int {
         let hint = series.storage.slot.load(ordering: .relaxed)
-        if hint >= 0, hint < slots.count, let held = slots[hint].series, held.storage === series.storage { return hint }
+        if hint >= 0, hint < keys.count, let held = keys[hint], held.storage === series.storage { return hint }
         let found: Int
         if let known = index[series] {
             found = known
         } else {
             if let free = freeSlots.popLast() {
                 found = free
-                slots[free] = (series, State())
+                keys[free] = series
+                tracked[free] = Tracked()
             } else {
-                found = slots.count
-                slots.append((series, State()))
+                found = keys.count
+                keys.append(series)
+                tracked.append(Tracked())
             }
             index[series] = found
         }
         series.storage.slot.store(found, ordering: .relaxed)
         return found
     }
-    /// Minutes that hold at least one cell.
-    var openMinutes: Set<Int64> = []
-    /// The minute a sample last landed in (in `openMinutes`; samples mostly land in one).
-    var lastLanded: Int64?
-    /// Minutes before this are closed.
-    var closedBefore: Int64 = .min
 
     public init(grace: Int64 = 20_000, baselineLifetime: Int64 = 6 * 3_600_000) {
         self.grace = grace
@@ -150,26 +214,46 @@ public struct MinuteAccumulator: Sendable {
     /// Resumes a series from its last stored value (after a restart).
     public mutating func seed(_ series: SeriesKey, value: Double, at ms: Int64) {
         let slot = slot(of: series)
-        if let known = slots[slot].state.baseline, known.at >= ms { return }
-        slots[slot].state.baseline = Baseline(value: value, at: ms)
-        slots[slot].state.seen = Swift.max(slots[slot].state.seen, ms)
+        if let known = tracked[slot].baseline, known.at >= ms { return }
+        tracked[slot].baseline = Baseline(value: value, at: ms)
+        tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
     }
 
     /// Takes one sample at `ms` (milliseconds since the epoch).
     public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) {
         guard !value.isNaN else { return }
-        let oldest = MinuteAccumulator.minute(of: ms) < closedBefore ? openMinutes.min() : nil
         let slot = slot(of: series)
-        let landed = slots[slot].state.observe(value, at: ms, kind: series.kind, closedBefore: closedBefore, oldestOpen: oldest)
-        switch landed {
-        case .none: lateSamples += 1
-        case .some(.none): break
-        case .some(.some(let minute)):
-            if minute != lastLanded {
-                openMinutes.insert(minute)
-                lastLanded = minute
-            }
+        let kind = series.kind
+        tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
+        var increase: Double?
+        if kind.countsIncreases {
+            let advanced = Baseline.advance(&tracked[slot].baseline, to: value, at: ms)
+            guard advanced.newer else { return }  // a replay: counts nothing
+            increase = advanced.increase
         }
+        var minute = Self.minute(of: ms)
+        if minute < closedBefore {
+            guard increase != nil else {  // a late gauge sample (or baseline)
+                lateSamples += 1
+                return
+            }
+            minute = minutes.first?.start ?? closedBefore
+        }
+        let open = openMinute(minute)
+        minutes[open].fold(slot: slot, slots: keys.count, value, increase: increase, at: ms, gauge: kind.keepsGaugeStatistics)
+    }
+
+    /// The position of `start`'s minute among the open ones, opened if it is not.
+    mutating func openMinute(_ start: Int64) -> Int {
+        // Samples mostly land in the newest minute.
+        if let last = minutes.last, last.start == start { return minutes.count - 1 }
+        if let found = minutes.firstIndex(where: { $0.start >= start }) {
+            if minutes[found].start == start { return found }
+            minutes.insert(Minute(start: start), at: found)
+            return found
+        }
+        minutes.append(Minute(start: start))
+        return minutes.count - 1
     }
 
     /// Takes a scrape's or a push's samples.
@@ -177,36 +261,53 @@ public struct MinuteAccumulator: Sendable {
         for o in observations { observe(o.series, value: o.value, at: o.at) }
     }
 
+    /// Minutes taken out of the accumulator, and the keys of their slots, to be made rows of
+    /// (`rows`) without holding whatever guards the accumulator.
+    public struct Closed: Sendable {
+        var minutes: [Minute] = []
+        var keys: [SeriesKey?] = []
+        public var isEmpty: Bool { minutes.isEmpty }
+
+        /// The rows, oldest minute first.
+        public func rows() -> [Row] {
+            var rows: [Row] = []
+            for minute in minutes {
+                rows.reserveCapacity(rows.count + (minute.isDense ? minute.dense.count : minute.sparse.count))
+                minute.forEachCell { slot, cell in
+                    if let series = keys[slot] { rows.append(MinuteAccumulator.row(series, minute.start, cell)) }
+                }
+            }
+            return rows
+        }
+    }
+
+    /// Takes out every minute that ended at least `grace` before `now` (its cells as they are:
+    /// no work per series), and forgets series not seen for `baselineLifetime`.
+    public mutating func takeClosed(now: Int64) -> Closed {
+        let limit = Self.minute(of: now - grace)  // minutes before this one have ended + grace
+        closedBefore = Swift.max(closedBefore, limit)
+        guard let oldest = minutes.first, oldest.start < limit else { return Closed() }
+        let closing = minutes.prefix { $0.start < limit }
+        minutes.removeFirst(closing.count)
+        forget(seenBefore: now - baselineLifetime)
+        return Closed(minutes: Array(closing), keys: keys)
+    }
+
+    /// Frees the slots of series unseen since `time` that have no cell in an open minute.
+    mutating func forget(seenBefore time: Int64) {
+        for slot in keys.indices where tracked[slot].seen < time {
+            guard let series = keys[slot], !minutes.contains(where: { $0.holds(slot) }) else { continue }
+            index[series] = nil
+            keys[slot] = nil
+            tracked[slot] = Tracked()
+            freeSlots.append(slot)
+        }
+    }
+
     /// Closes every minute that ended at least `grace` before `now` and returns its rows,
     /// oldest minute first; forgets series not seen for `baselineLifetime`.
     public mutating func close(now: Int64) -> [Row] {
-        let limit = Self.minute(of: now - grace)  // minutes before this one have ended + grace
-        closedBefore = Swift.max(closedBefore, limit)
-        guard let oldest = openMinutes.min(), oldest < limit else { return [] }
-        let forgetBefore = now - baselineLifetime
-        var rows: [Row] = []
-        for slot in slots.indices {
-            guard let series = slots[slot].series else { continue }
-            if slots[slot].state.cells.contains(where: { $0.minute < limit }) {
-                for (minute, cell) in slots[slot].state.cells where minute < limit {
-                    rows.append(Self.row(series, minute, cell))
-                }
-                // A new array for what stays open (usually nothing): one kept at its largest
-                // (two minutes open around each minute's end) would be ~80 bytes a series more.
-                let open = slots[slot].state.cells.filter { $0.minute >= limit }
-                slots[slot].state.cells = open.isEmpty ? [] : open
-            }
-            if slots[slot].state.cells.isEmpty, slots[slot].state.seen < forgetBefore {
-                index[series] = nil
-                slots[slot] = (nil, State())
-                freeSlots.append(slot)
-            }
-        }
-        // Usually one minute closes at a time: its rows need no sorting.
-        if openMinutes.lazy.filter({ $0 < limit }).count > 1 { rows.sort { $0.minute < $1.minute } }
-        openMinutes = openMinutes.filter { $0 >= limit }
-        lastLanded = nil
-        return rows
+        takeClosed(now: now).rows()
     }
 
     /// The row of one series' cell.
@@ -250,7 +351,7 @@ public struct OrderedAccumulator: Sendable {
             outOfOrder += 1
             return
         }
-        _ = states.values[index].observe(value, at: ms, kind: series.kind, closedBefore: .min, oldestOpen: nil)
+        _ = states.values[index].observe(value, at: ms, kind: series.kind)
         let cells = states.values[index].cells
         if cells.count > 1 {
             for (minute, cell) in cells.dropLast() { ready.append(MinuteAccumulator.row(series, minute, cell)) }
