@@ -56,6 +56,53 @@ struct IngestPipelineTests {
         }
     }
 
+    /// Minutes go from the accumulator's cells straight to blocks, and a series' id, once found,
+    /// is kept by its slot; a minute of an hour the writer already counts as complete (an import
+    /// wrote past it) goes as rows instead, which folds its hour at once.
+    @Test func minutesGoStraightToBlocksOrAsRowsWhenTheirHourIsComplete() async throws {
+        try await TestDatabase.withClient { client, _ in
+            try await Migrator().migrate(client, logger: TestDatabase.logger)
+            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let clock = TestClock(Self.t0)
+            let pipeline = IngestPipeline(writer: writer, grace: 0, logger: TestDatabase.logger, now: { clock.now })
+            let target = [Label("instance", "127.0.0.1:8000"), Label("job", "crop-relief")]
+            for (minute, claims) in [(0, 100), (1, 130), (2, 190)] {
+                await pipeline.ingest(
+                    SampleMapper.observations(
+                        Self.exposition(claims: claims), targetLabels: target, scrapedAt: Self.t0 + Int64(minute) * 60_000 + 5_000))
+                clock.set(Self.t0 + Int64(minute + 1) * 60_000)
+                #expect(await pipeline.flush() == 5)
+            }
+            #expect(pipeline.accumulator.withLock { $0.storedIDs.filter { $0 > 0 }.count } == 5)
+            #expect(try await increase(client, metric: "claims_total") == 90)
+            // An import writes two days ahead: the hour and day of the next minute are complete.
+            let ahead = Self.t0 + 2 * 86_400_000
+            try await writer.write(
+                [.init(series: SeriesKey(metric: "other_total", labels: [], kind: .counter), minute: ahead, count: 1, last: 1, lastTimestamp: ahead)],
+                mode: .backfill(now: ahead))
+            // An SLO's tally of that hour, made before the late minute came, must be made again.
+            try await client.query(
+                "INSERT INTO slo_hour_tally VALUES ('an-slo', to_timestamp(\(Self.t0) / 1000.0), 1, 1, 1, 1, 1)", logger: TestDatabase.logger)
+            await pipeline.ingest(
+                SampleMapper.observations(Self.exposition(claims: 200), targetLabels: target, scrapedAt: Self.t0 + 3 * 60_000 + 5_000))
+            clock.set(Self.t0 + 4 * 60_000)
+            #expect(await pipeline.flush() == 5)
+            #expect(try await increase(client, metric: "claims_total") == 100)
+            for table in ["rollup_1h", "rollup_1d"] {
+                let folded = try await client.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT coalesce(sum(r.increase), 0)::float8 FROM \(table) r JOIN series s ON s.id = r.series_id
+                            WHERE s.metric = 'claims_total'
+                            """), logger: TestDatabase.logger)
+                for try await value in folded.decode(Double.self) { #expect(value == 100, "\(table)") }
+            }
+            for try await tallies in try await client.query("SELECT count(*) FROM slo_hour_tally", logger: TestDatabase.logger).decode(Int.self) {
+                #expect(tallies == 0)
+            }
+        }
+    }
+
     @Test func rowsWaitWhileTheDatabaseCannotTakeThemThenGoOut() async throws {
         try await TestDatabase.withClient { client, _ in
             // No migrations yet: every write fails, as when the database is away.

@@ -107,12 +107,30 @@ public actor IngestPipeline {
 
     func flushInOrder() async -> Int {
         let time = now()
-        // Scrapes wait for the lock only while the closed minutes are taken out; their rows are
-        // made after.
-        let closed = accumulator.withLock { $0.takeClosed(now: time) }.rows()
-        // Memory goes back once a minute, when a minute's rows were made and written: after every
+        // Scrapes wait for the lock only while the closed minutes are taken out.
+        let taken = accumulator.withLock { $0.takeClosed(now: time) }
+        // Memory goes back once a minute, when a minute was closed and written: after every
         // flush, the pages given back would be faulted in again at once.
-        defer { if !closed.isEmpty { ProcessMemory.releaseFree() } }
+        defer { if !taken.isEmpty { ProcessMemory.releaseFree() } }
+        // The usual case, nothing waiting before them: the minutes go from their cells straight
+        // to blocks, with no row made.
+        if let writer, !taken.isEmpty, pending.isEmpty, spool?.isEmpty ?? true {
+            let cells = taken.cellCount
+            do {
+                if let found = try await withDeadline(writeTimeout * (1 + cells / 50_000), { try await writer.write(taken) }) {
+                    accumulator.withLock { $0.remember(found, of: taken) }
+                    await foldDue(writer)
+                    return cells
+                }
+                // A minute of an hour already complete: written as rows, below, which refolds it.
+            } catch {
+                pending = taken.rows()
+                logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
+                spoolPending()
+                return 0
+            }
+        }
+        let closed = taken.rows()
         if pending.isEmpty { pending = closed } else { pending += closed }
         if pending.count > pendingLimit {
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])

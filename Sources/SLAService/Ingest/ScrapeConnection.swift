@@ -62,7 +62,7 @@ public actor ScrapeConnection {
             }
             guard (200..<300).contains(response.status) else { throw ExpositionSource.Failure(description: "\(url): HTTP status \(response.status)") }
             return ExpositionSource.Body(
-                bytes: Array(response.body.readableBytesView), declaredFormat: response.contentType.flatMap(ExpositionFormat.init(contentType:)))
+                bytes: response.body, declaredFormat: response.contentType.flatMap(ExpositionFormat.init(contentType:)))
         } catch let failure as ExpositionSource.Failure {
             throw failure
         } catch is ResponseHandler.TooBig {
@@ -160,7 +160,7 @@ public actor ScrapeConnection {
             var status: Int
             var contentType: String?
             var location: String?
-            var body: ByteBuffer
+            var body: [UInt8]
         }
         struct TooBig: Error {}
         struct TimedOut: Error {}
@@ -172,7 +172,8 @@ public actor ScrapeConnection {
         var waiting: EventLoopPromise<Response>?
         var reused = false
         var head: HTTPResponseHead?
-        var body: ByteBuffer?
+        /// The answer's bytes so far, copied once out of the reads (the parser takes an array).
+        var body: [UInt8] = []
 
         init(limit: Int) { self.limit = limit }
 
@@ -180,20 +181,20 @@ public actor ScrapeConnection {
             waiting = promise
             self.reused = reused
             head = nil
-            body = nil
+            body = []
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let received):
                 head = received
-            case .body(var part):
-                if body == nil {
-                    body = part
-                } else {
-                    body!.writeBuffer(&part)
+                body = []
+                if let length = received.headers.first(name: "Content-Length").flatMap(Int.init), length > 0 {
+                    body.reserveCapacity(Swift.min(length, limit))
                 }
-                if body!.readableBytes > limit { fail(TooBig(), context) }
+            case .body(let part):
+                guard body.count + part.readableBytes <= limit else { return fail(TooBig(), context) }
+                body.append(contentsOf: part.readableBytesView)
             case .end:
                 guard let head, let waiting else {
                     context.close(promise: nil)  // an answer nobody asked for
@@ -203,8 +204,8 @@ public actor ScrapeConnection {
                 self.head = nil
                 let response = Response(
                     status: Int(head.status.code), contentType: head.headers.first(name: "Content-Type"),
-                    location: head.headers.first(name: "Location"), body: body ?? context.channel.allocator.buffer(capacity: 0))
-                body = nil
+                    location: head.headers.first(name: "Location"), body: body)
+                body = []
                 if !head.isKeepAlive { context.close(promise: nil) }
                 waiting.succeed(response)
             }
@@ -223,7 +224,7 @@ public actor ScrapeConnection {
         private func fail(_ error: any Error, _ context: ChannelHandlerContext) {
             waiting?.fail(error)
             waiting = nil
-            body = nil
+            body = []
             context.close(promise: nil)
         }
     }

@@ -71,45 +71,68 @@ enum MinuteBlock {
         /// Lays out `rows` (`rowIDs[i]` the series id of `rows[i]`; a row without one is left
         /// out), which may come in any order; a (series, minute) given twice keeps the later row.
         init(_ rows: [MinuteAccumulator.Row], ids rowIDs: [Int64?]) {
-            var blocks: [Key: Int] = [:]
             ids.reserveCapacity(rows.count)
             idMinutes.reserveCapacity(rows.count)
-            var previous: (key: Key, block: Int)?
             for (row, id) in zip(rows, rowIDs) {
                 guard let id else { continue }
-                let key = Key(group: id >> MinuteBlock.shift, minute: row.minute)
-                let block: Int
-                // Rows come mostly grouped (a target's series have neighbouring ids): the block
-                // of the row before is the likeliest, and needs no hashing.
-                if let previous, previous.key == key {
-                    block = previous.block
-                } else if let known = blocks[key] {
-                    block = known
-                } else {
-                    block = groups.count
-                    blocks[key] = block
-                    groups.append(key.group)
-                    minutes.append(key.minute)
-                    for column in [\Batch.increase, \.min, \.max, \.sum, \.last] {
-                        self[keyPath: column].append(contentsOf: repeatElement(.nan, count: MinuteBlock.width))
-                    }
-                    count.append(contentsOf: repeatElement(0, count: MinuteBlock.width))
-                    lastAt.append(contentsOf: repeatElement(0, count: MinuteBlock.width))
-                }
-                previous = (key, block)
-                let at = block * MinuteBlock.width + Int(id & Int64(MinuteBlock.width - 1))
-                // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
-                increase[at] = row.increase ?? .nan
-                min[at] = row.min ?? .nan
-                max[at] = row.max ?? .nan
-                sum[at] = row.sum ?? .nan
-                // A stored row is one with a count: a row always holds at least one sample.
-                count[at] = Int32(clamping: Swift.max(1, row.count))
-                last[at] = row.last
-                lastAt[at] = row.lastTimestamp
-                ids.append(id)
-                idMinutes.append(row.minute)
+                place(
+                    id: id, minute: row.minute, increase: row.increase, min: row.min, max: row.max, sum: row.sum, count: row.count,
+                    last: row.last, lastAt: row.lastTimestamp)
             }
+        }
+
+        /// Lays out the accumulator's closed minutes straight from their cells; `storedIDs[slot]`
+        /// is the id of each slot's series (0: none, the cell is left out).
+        init(_ closed: MinuteAccumulator.Closed, ids storedIDs: [Int64]) {
+            closed.forEachCell { minute, slot, cell in
+                guard storedIDs[slot] != 0, let series = closed.keys[slot] else { return }
+                let kept = cell.kept(series.kind)
+                place(
+                    id: storedIDs[slot], minute: minute, increase: kept.increase, min: kept.min, max: kept.max, sum: kept.sum,
+                    count: cell.count, last: cell.last, lastAt: cell.lastTimestamp)
+            }
+        }
+
+        /// Where each block is, and the block the last element went to.
+        private var blocks: [Key: Int] = [:]
+        private var previous: (key: Key, block: Int)?
+
+        /// Puts one series' minute in its block, opened if it is new.
+        private mutating func place(
+            id: Int64, minute: Int64, increase: Double?, min: Double?, max: Double?, sum: Double?, count: Int, last: Double, lastAt: Int64
+        ) {
+            let key = Key(group: id >> MinuteBlock.shift, minute: minute)
+            let block: Int
+            // Rows come mostly grouped (a target's series have neighbouring ids): the block
+            // of the row before is the likeliest, and needs no hashing.
+            if let previous, previous.key == key {
+                block = previous.block
+            } else if let known = blocks[key] {
+                block = known
+            } else {
+                block = groups.count
+                blocks[key] = block
+                groups.append(key.group)
+                minutes.append(key.minute)
+                for column in [\Batch.increase, \.min, \.max, \.sum, \.last] {
+                    self[keyPath: column].append(contentsOf: repeatElement(.nan, count: MinuteBlock.width))
+                }
+                self.count.append(contentsOf: repeatElement(0, count: MinuteBlock.width))
+                self.lastAt.append(contentsOf: repeatElement(0, count: MinuteBlock.width))
+            }
+            previous = (key, block)
+            let at = block * MinuteBlock.width + Int(id & Int64(MinuteBlock.width - 1))
+            // NULL travels as NaN: samples that are NaN never reach a row, so NaN means "none".
+            self.increase[at] = increase ?? .nan
+            self.min[at] = min ?? .nan
+            self.max[at] = max ?? .nan
+            self.sum[at] = sum ?? .nan
+            // A stored row is one with a count: a row always holds at least one sample.
+            self.count[at] = Int32(clamping: Swift.max(1, count))
+            self.last[at] = last
+            self.lastAt[at] = lastAt
+            ids.append(id)
+            idMinutes.append(minute)
         }
 
         /// How many elements block `n` needs: up to its last position with a row or a carried
@@ -171,7 +194,11 @@ extension RollupWriter {
     /// is deleted first: the collector's row wins, and the two are never both counted.
     /// `ids[i]` is the series id of `rows[i]` (nil: no id, the row is not written).
     func writeBlocks(_ rows: [MinuteAccumulator.Row], ids: [Int64?]) async throws {
-        var batch = MinuteBlock.Batch(rows, ids: ids)
+        try await writeBlocks(MinuteBlock.Batch(rows, ids: ids))
+    }
+
+    func writeBlocks(_ laidOut: MinuteBlock.Batch) async throws {
+        var batch = laidOut
         carried.withLock { batch.carryLastValues(&$0) }
         guard !batch.isEmpty, let first = batch.minutes.min(), let final = batch.minutes.max() else { return }
         if try await hasImportedRows(from: first, through: final) {

@@ -129,6 +129,41 @@ public final class RollupWriter: Sendable {
         folds.withLock { $0.frontier = max($0.frontier, newest == .min ? .min : newest + MinuteAccumulator.minute) }
     }
 
+    /// Writes the accumulator's closed minutes straight from their cells, with no row made: the
+    /// collector's usual case. Series the slots hold no id for yet are looked up (and stored) as
+    /// `write` does; their ids are returned, by slot, for the accumulator to keep. Nil, with
+    /// nothing written, when a minute lies in an hour already complete (a late minute: write its
+    /// rows, which refolds that hour).
+    public func write(_ closed: MinuteAccumulator.Closed) async throws -> [(slot: Int, id: Int64)]? {
+        guard !closed.isEmpty else { return [] }
+        try await loadPending()
+        let before = folds.withLock { $0.frontier }
+        let hours = Set(closed.minutes.map { Pending(level: .hour, bucket: RangePlan.floor($0.start, FoldLevel.hour.milliseconds)) })
+        guard hours.allSatisfy({ $0.end > before }) else { return nil }
+        var ids = closed.storedIDs
+        var missing: [Int] = []
+        closed.forEachCell { _, slot, _ in
+            if ids[slot] == 0 {
+                ids[slot] = -1  // asked once, whatever minutes it has cells in
+                missing.append(slot)
+            }
+        }
+        var found: [(slot: Int, id: Int64)] = []
+        if !missing.isEmpty {
+            let fresh = try await ensureSeries(missing.compactMap { closed.keys[$0] })
+            for slot in missing {
+                ids[slot] = closed.keys[slot].flatMap { fresh[$0] } ?? 0
+                if ids[slot] != 0 { found.append((slot, ids[slot])) }
+            }
+        }
+        // Marked before the rows land, so no query reads an hour row that lags its minutes.
+        try await markPending(hours)
+        try await writeBlocks(MinuteBlock.Batch(closed, ids: ids))
+        let newest = closed.minutes.map(\.start).max() ?? .min
+        folds.withLock { $0.frontier = max($0.frontier, newest + MinuteAccumulator.minute) }
+        return found
+    }
+
     /// Folds every pending hour, then day, that has ended by the newest minute written (or by
     /// `now` minus `settle`, for a collector that stopped writing): whole hours from minutes,
     /// whole days from hours. Returns how many were folded. Idempotent; a failure leaves the

@@ -55,6 +55,12 @@ public struct MinuteAccumulator: Sendable {
         var last = 0.0
         var lastTimestamp: Int64 = .min
 
+        /// What a row of a series of `kind` keeps: increases for counters, statistics for gauges.
+        func kept(_ kind: SeriesKind) -> (increase: Double?, min: Double?, max: Double?, sum: Double?) {
+            let gauge = kind.keepsGaugeStatistics
+            return (kind.countsIncreases ? increase : nil, gauge ? min : nil, gauge ? max : nil, gauge ? sum : nil)
+        }
+
         mutating func fold(_ value: Double, increase added: Double?, at ms: Int64, gauge: Bool) {
             if let added { increase = (increase ?? 0) + added }
             if gauge {
@@ -158,6 +164,9 @@ public struct MinuteAccumulator: Sendable {
     /// sample of a series the scraper has cached is folded without hashing its key.
     var keys: [SeriesKey?] = []
     var tracked: [Tracked] = []
+    /// The database id of each slot's series, once the pipeline's writer has named it (0: not
+    /// yet), so closed minutes are written without touching their series' keys.
+    var storedIDs: [Int64] = []
     var index: [SeriesKey: Int] = [:]
     var freeSlots: [Int] = []
     /// The open minutes, oldest first (usually one, two around a minute's end).
@@ -190,10 +199,12 @@ public struct MinuteAccumulator: Sendable {
                 found = free
                 keys[free] = series
                 tracked[free] = Tracked()
+                storedIDs[free] = 0
             } else {
                 found = keys.count
                 keys.append(series)
                 tracked.append(Tracked())
+                storedIDs.append(0)
             }
             index[series] = found
         }
@@ -266,7 +277,20 @@ public struct MinuteAccumulator: Sendable {
     public struct Closed: Sendable {
         var minutes: [Minute] = []
         var keys: [SeriesKey?] = []
+        var storedIDs: [Int64] = []
         public var isEmpty: Bool { minutes.isEmpty }
+
+        /// How many cells (rows to be) the minutes hold.
+        var cellCount: Int {
+            minutes.reduce(0) { total, minute in
+                total + (minute.isDense ? minute.dense.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) } : minute.sparse.count)
+            }
+        }
+
+        /// Every cell of every minute, oldest minute first, each minute in slot order.
+        func forEachCell(_ body: (_ minute: Int64, _ slot: Int, Cell) -> Void) {
+            for minute in minutes { minute.forEachCell { body(minute.start, $0, $1) } }
+        }
 
         /// The rows, oldest minute first.
         public func rows() -> [Row] {
@@ -281,6 +305,14 @@ public struct MinuteAccumulator: Sendable {
         }
     }
 
+    /// Keeps the database ids the writer found for slots of `closed` (each still its series':
+    /// slots are freed only while minutes are taken out, never between that and this).
+    public mutating func remember(_ found: [(slot: Int, id: Int64)], of closed: Closed) {
+        for (slot, id) in found where slot < keys.count && keys[slot]?.storage === closed.keys[slot]?.storage {
+            storedIDs[slot] = id
+        }
+    }
+
     /// Takes out every minute that ended at least `grace` before `now` (its cells as they are:
     /// no work per series), and forgets series not seen for `baselineLifetime`.
     public mutating func takeClosed(now: Int64) -> Closed {
@@ -290,7 +322,7 @@ public struct MinuteAccumulator: Sendable {
         let closing = minutes.prefix { $0.start < limit }
         minutes.removeFirst(closing.count)
         forget(seenBefore: now - baselineLifetime)
-        return Closed(minutes: Array(closing), keys: keys)
+        return Closed(minutes: Array(closing), keys: keys, storedIDs: storedIDs)
     }
 
     /// Frees the slots of series unseen since `time` that have no cell in an open minute.
@@ -300,6 +332,7 @@ public struct MinuteAccumulator: Sendable {
             index[series] = nil
             keys[slot] = nil
             tracked[slot] = Tracked()
+            storedIDs[slot] = 0
             freeSlots.append(slot)
         }
     }
@@ -312,10 +345,10 @@ public struct MinuteAccumulator: Sendable {
 
     /// The row of one series' cell.
     static func row(_ series: SeriesKey, _ minute: Int64, _ cell: Cell) -> Row {
-        let gauge = series.kind.keepsGaugeStatistics
+        let kept = cell.kept(series.kind)
         return Row(
-            series: series, minute: minute, increase: series.kind.countsIncreases ? cell.increase : nil, min: gauge ? cell.min : nil,
-            max: gauge ? cell.max : nil, sum: gauge ? cell.sum : nil, count: cell.count, last: cell.last, lastTimestamp: cell.lastTimestamp)
+            series: series, minute: minute, increase: kept.increase, min: kept.min, max: kept.max, sum: kept.sum, count: cell.count,
+            last: cell.last, lastTimestamp: cell.lastTimestamp)
     }
 
 }
