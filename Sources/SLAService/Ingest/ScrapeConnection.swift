@@ -23,6 +23,8 @@ public actor ScrapeConnection {
     let host: String
     let port: Int
     let head: HTTPRequestHead
+    /// `head` as bytes, made once.
+    let request: ByteBuffer
     var channel: (any Channel)?
     var handler: NIOLoopBound<ResponseHandler>?
 
@@ -42,6 +44,9 @@ public actor ScrapeConnection {
         headers.add(name: "Accept", value: ExpositionSource.acceptHeader)
         headers.add(name: "Accept-Encoding", value: "gzip")
         head = HTTPRequestHead(version: .http1_1, method: .GET, uri: parts.path, headers: headers)
+        var text = "GET \(parts.path) HTTP/1.1\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        request = ByteBuffer(string: text + "\r\n")
     }
 
     /// Fetches the exposition once, within `timeout` (connecting included).
@@ -84,8 +89,8 @@ public actor ScrapeConnection {
         let (channel, handler) = try await connected(deadline: deadline)
         let promise = eventLoop.makePromise(of: ResponseHandler.Response.self)
         handler.value.expect(promise, reused: reused)
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        // The head alone: `RequestWriter` sends the whole request for it (a GET has no body).
+        channel.writeAndFlush(HTTPClientRequestPart.head(head), promise: nil)
         let timer = eventLoop.scheduleTask(deadline: deadline) {
             promise.fail(ResponseHandler.TimedOut())
             channel.close(promise: nil)
@@ -111,14 +116,20 @@ public actor ScrapeConnection {
     func connected(deadline: NIODeadline) async throws -> (any Channel, NIOLoopBound<ResponseHandler>) {
         if let channel, let handler, channel.isActive { return (channel, handler) }
         channel?.close(promise: nil)
-        let limit = limit
+        let limit = limit, request = request
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(max(.milliseconds(1), deadline - .now()))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // An exposition is tens of kilobytes: read it in one or two reads, not starting from
+            // NIO's 2 KB guess and doubling each scrape.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65_536, maximum: 262_144))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHTTPClientHandlers()
+                    // The response decoder must see each request's head (it tells a HEAD's answer from
+                    // a GET's); the bytes on the wire are the ones made once.
+                    try sync.addHandler(RequestWriter(bytes: request))
+                    try sync.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try sync.addHandler(NIOHTTPResponseDecompressor(limit: .size(limit)))
                     try sync.addHandler(ResponseHandler(limit: limit))
                 }
@@ -149,6 +160,23 @@ public actor ScrapeConnection {
         } onCancel: {
             timer.cancel()
             promise.succeed()
+        }
+    }
+
+    /// Sends the request, made once as bytes, for each request head written (instead of encoding
+    /// the head's fields every scrape).
+    final class RequestWriter: ChannelOutboundHandler {
+        typealias OutboundIn = HTTPClientRequestPart
+        typealias OutboundOut = ByteBuffer
+        let bytes: ByteBuffer
+
+        init(bytes: ByteBuffer) { self.bytes = bytes }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            switch unwrapOutboundIn(data) {
+            case .head: context.write(wrapOutboundOut(bytes), promise: promise)
+            case .body, .end: promise?.succeed()
+            }
         }
     }
 
@@ -245,6 +273,8 @@ public actor ScrapeConnection {
             hostHeader = parts.port.map { "\(named):\($0)" } ?? named
             let path = parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath
             self.path = parts.percentEncodedQuery.map { "\(path)?\($0)" } ?? path
+            // Written into the request as they are: nothing that could end a line or a field.
+            guard (self.path + host).utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
         }
     }
 }
