@@ -60,11 +60,18 @@ public struct ExpositionParser {
         swap(&builders, &parser.families)
         var errors = parser.errors
         let validator = FamilyValidator(format: format)
-        for index in builders.indices where errors.count < maximumErrors {
-            errors += validator.validate(builders[index])
+        // Each family is moved out of its builder, not copied (a copy is a retain of each of its
+        // strings and arrays, and a release of them with the builder).
+        var families: [MetricFamily] = []
+        families.reserveCapacity(builders.count)
+        for index in builders.indices {
+            var family = MetricFamily(name: "", type: .unknown, help: nil, unit: nil, samples: [])
+            swap(&family, &builders[index].family)
+            if errors.count < maximumErrors { errors += validator.validate(family, line: builders[index].line) }
+            families.append(family)
         }
         if errors.count > maximumErrors { errors.removeLast(errors.count - maximumErrors) }
-        return Exposition(format: format, families: builders.map(\.family), errors: errors.sorted { $0.line < $1.line })
+        return Exposition(format: format, families: families, errors: errors.sorted { $0.line < $1.line })
     }
 
     init(format: ExpositionFormat) { self.format = format }

@@ -7,7 +7,11 @@ struct FamilyValidator {
     var om: Bool { format == .openMetrics }
 
     func validate(_ builder: FamilyBuilder) -> [ExpositionError] {
-        let family = builder.family
+        validate(builder.family, line: builder.line)
+    }
+
+    /// What is wrong with `family`, whose first line is `line`.
+    func validate(_ family: MetricFamily, line: Int) -> [ExpositionError] {
         var errors: [ExpositionError] = []
         func fail(_ line: Int, _ message: String) { errors.append(ExpositionError(line: line, message: message)) }
         let name = family.name
@@ -59,7 +63,7 @@ struct FamilyValidator {
                 if !allowed { fail(sample.line, "exemplars are allowed only on counter _total and histogram _bucket samples") }
             }
             if let unit = family.unit, !unit.isEmpty, family.type == .info || family.type == .stateset {
-                fail(builder.line, "\(family.type.rawValue) metrics cannot have a unit")
+                fail(line, "\(family.type.rawValue) metrics cannot have a unit")
             }
             errors += validateGrouping(family)
         }
