@@ -67,7 +67,10 @@ public struct ExpositionParser {
         for index in builders.indices {
             var family = MetricFamily(name: "", type: .unknown, help: nil, unit: nil, samples: [])
             swap(&family, &builders[index].family)
-            if errors.count < maximumErrors { errors += validator.validate(family, line: builders[index].line) }
+            if errors.count < maximumErrors {
+                let found = validator.validate(family, line: builders[index].line)
+                if !found.isEmpty { errors += found }
+            }
             families.append(family)
         }
         if errors.count > maximumErrors { errors.removeLast(errors.count - maximumErrors) }
@@ -454,7 +457,7 @@ public struct ExpositionParser {
         }
         if families[index].family.samples.capacity == 0 { families[index].family.samples.reserveCapacity(4) }
         lastPlaced = (sample.name, index)
-        families[index].family.samples.append(sample)  // in place: the computed `samples` would copy
+        families[index].family.samples.append(consume sample)  // in place: the computed `samples` would copy
         families[index].hasSamples = true
     }
 

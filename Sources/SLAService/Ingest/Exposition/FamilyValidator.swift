@@ -17,7 +17,13 @@ struct FamilyValidator {
         let name = family.name
         switch family.type {
         case .counter:
-            for sample in family.samples where om ? sample.name == name + "_total" : true {
+            // By value first: a sample is looked at whole (its name compared, its labels and
+            // strings retained) only when its value is one of the wrong ones.
+            for index in family.samples.indices {
+                let value = family.samples[index].value
+                guard value < 0 || (om && value.isNaN) else { continue }
+                let sample = family.samples[index]
+                guard !om || sample.name == name + "_total" else { continue }
                 if om && sample.value.isNaN { fail(sample.line, "counter \(name) is NaN; a counter must be a number") }
                 if sample.value < 0 { fail(sample.line, "counter \(sample.name) is negative (\(sample.value)); counters only go up from 0") }
             }
