@@ -225,8 +225,13 @@ public struct ExpositionParser {
         case .type:
             var end = line.end
             if !om { while end > i, line.isBlank(at: end - 1) { end -= 1 } }
-            rest = line.text(i, end)
-            setType(rest, for: name, line: line.number)
+            // The type word matched in place: a string for it only when it is not one we know.
+            if let type = MetricType(typeWord: line, i, end, openMetrics: om) {
+                setType(type, for: name, line: line.number)
+            } else {
+                rest = line.text(i, end)
+                setType(rest, for: name, line: line.number)
+            }
         case .unit:
             rest = line.text(i, line.end)
             setUnit(rest, for: name, line: line.number)
@@ -303,6 +308,10 @@ public struct ExpositionParser {
             fail(line, "unknown metric type '\(Line.clip(text))' for \(name); expected \(allowed)")
             return
         }
+        setType(type, for: name, line: line)
+    }
+
+    mutating func setType(_ type: MetricType, for name: String, line: Int) {
         guard let index = familyForMetadata(name, line: line, what: "TYPE") else { return }
         guard !families[index].typed else {
             fail(line, "second '# TYPE' line for \(name)")
@@ -753,6 +762,25 @@ extension MetricType {
     static let textSummarySuffixes = ["", "_count", "_sum"]
 
     /// The type a `# TYPE` line names in `format` (0.0.4 says `untyped` and knows four types).
+    /// The type word in bytes `i..<end` of `line`, read in place; nil if it is none of the
+    /// format's words (then `init(typeWord:openMetrics:)` on its text says the same).
+    init?(typeWord line: Line, _ i: Int, _ end: Int, openMetrics: Bool) {
+        for (word, type) in openMetrics ? Self.openMetricsWords : Self.textWords
+        where word.utf8CodeUnitCount == end - i && line.equals(i, word, prefix: true) {
+            self = type
+            return
+        }
+        return nil
+    }
+
+    static let textWords: [(StaticString, MetricType)] = [
+        ("counter", .counter), ("gauge", .gauge), ("histogram", .histogram), ("summary", .summary), ("untyped", .unknown),
+    ]
+    static let openMetricsWords: [(StaticString, MetricType)] = [
+        ("counter", .counter), ("gauge", .gauge), ("histogram", .histogram), ("gaugehistogram", .gaugehistogram),
+        ("summary", .summary), ("info", .info), ("stateset", .stateset), ("unknown", .unknown),
+    ]
+
     init?(typeWord text: String, openMetrics: Bool) {
         if openMetrics {
             self.init(rawValue: text)
