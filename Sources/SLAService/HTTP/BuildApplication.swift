@@ -59,7 +59,13 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
     if let postgres = dependencies.postgres {
         // Migrations run before the listener opens, so no request sees an old schema.
         app.beforeServerStarts {
+            let clock = ContinuousClock()
+            let start = clock.now
             try await Migrator().migrate(postgres, logger: logger)
+            // The database answered: `/healthz` says so from the first request after "Dashboard
+            // running", instead of "not checked yet", or a first check's timeout from while the
+            // database was still starting.
+            health.answered(in: clock.now - start)
         }
     }
     return app

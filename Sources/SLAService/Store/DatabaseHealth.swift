@@ -19,6 +19,11 @@ public final class DatabaseHealth: Service, Sendable {
     private let timeout: Duration
     private let logger: Logger
     private let state = Mutex(State(reachable: false))
+    /// Each check's number, in the order they start, and the newest one recorded: an answer
+    /// that comes after a newer check's (a slow check started while the database was still
+    /// starting) does not overwrite it.
+    private let started = Atomic(0)
+    private let recordedTicket = Mutex(0)
     /// True while a check's query is still out; a hung database must not pile queries up.
     private let inFlight = Mutex(false)
 
@@ -50,13 +55,14 @@ public final class DatabaseHealth: Service, Sendable {
     @discardableResult
     public func check() async -> State {
         guard let postgres else { return current }
+        let ticket = started.add(1, ordering: .relaxed).newValue
         let alreadyOut = inFlight.withLock { busy -> Bool in
             defer { busy = true }
             return busy
         }
         guard !alreadyOut else {
             let unreachable = State(reachable: false, latencyMilliseconds: nil, checkedAt: Date())
-            record(unreachable)
+            record(unreachable, ticket: ticket)
             return unreachable
         }
         let clock = ContinuousClock()
@@ -79,11 +85,26 @@ public final class DatabaseHealth: Service, Sendable {
         let elapsed = clock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let outcome = State(reachable: reachable, latencyMilliseconds: reachable ? (ms * 100).rounded() / 100 : nil, checkedAt: Date())
-        record(outcome)
+        record(outcome, ticket: ticket)
         return outcome
     }
 
-    private func record(_ outcome: State) {
+    /// The database has just answered a query that took `latency` (the migrations, before the
+    /// listener opens): recorded as a check's outcome, so the first `/healthz` says so.
+    public func answered(in latency: Duration) {
+        let ms = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
+        record(
+            State(reachable: true, latencyMilliseconds: (ms * 100).rounded() / 100, checkedAt: Date()),
+            ticket: started.add(1, ordering: .relaxed).newValue)
+    }
+
+    private func record(_ outcome: State, ticket: Int) {
+        let newest = recordedTicket.withLock { recorded -> Bool in
+            guard ticket > recorded else { return false }
+            recorded = ticket
+            return true
+        }
+        guard newest else { return }
         let was = state.withLock { state -> Bool in
             defer { state = outcome }
             return state.reachable
