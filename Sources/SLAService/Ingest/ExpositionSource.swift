@@ -31,38 +31,20 @@ public enum ExpositionSource {
         public var description: String
     }
 
-    /// Where bytes come from, read once: a file, or the request for a URL (a target fetched every
-    /// few seconds does not parse its URL and build its headers each time).
-    public enum Location: Sendable {
-        case file(String)
-        case http(HTTPClient.Request)
-
-        public init(_ text: String) throws(Failure) {
-            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
-                self = .file(text)
-                return
-            }
-            var headers = HTTPHeaders()
-            headers.add(name: "Accept", value: acceptHeader)
-            headers.add(name: "Accept-Encoding", value: "gzip")
-            headers.add(name: "User-Agent", value: "hms-ops")
-            do {
-                self = .http(try HTTPClient.Request(url: text, method: .GET, headers: headers))
-            } catch {
-                throw Failure(description: "\(text): \(UserFacingError.describeNetwork(error))")
-            }
-        }
-    }
+    /// The headers of every request for an exposition (here and in `ScrapeConnection`).
+    static let requestHeaders: HTTPHeaders = [
+        "Accept": acceptHeader, "Accept-Encoding": "gzip", "User-Agent": "hms-ops",
+    ]
 
     public static func load(_ location: String, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
-        try await load(Location(location), timeout: timeout)
-    }
-
-    public static func load(_ location: Location, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
-        switch location {
-        case .http(let request): try await fetch(request, timeout: timeout)
-        case .file(let path): try read(path)
+        guard location.hasPrefix("http://") || location.hasPrefix("https://") else { return try read(location) }
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(url: location, method: .GET, headers: requestHeaders)
+        } catch {
+            throw Failure(description: "\(location): \(UserFacingError.describeNetwork(error))")
         }
+        return try await fetch(request, timeout: timeout)
     }
 
     static func read(_ location: String) throws(Failure) -> Body {
@@ -79,10 +61,9 @@ public enum ExpositionSource {
     /// over once, whole: streaming it into this task would cross threads for every read.
     static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(Failure) -> Body {
         do {
-            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
             let task = client.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: maximumBytes),
-                deadline: .now() + .nanoseconds(nanoseconds))
+                deadline: .now() + .nanoseconds(timeout.nanoseconds))
             // A cancelled scrape (the server stopping) ends its request now, not at its deadline.
             let response = try await withTaskCancellationHandler {
                 try await task.futureResult.get()

@@ -117,7 +117,7 @@ public actor IngestPipeline {
         if let writer, !taken.isEmpty, pending.isEmpty, spool?.isEmpty ?? true {
             let cells = taken.cellCount
             do {
-                if let found = try await withDeadline(writeTimeout * (1 + cells / 50_000), { try await writer.write(taken) }) {
+                if let found = try await withDeadline(writeTimeout(for: cells), { try await writer.write(taken) }) {
                     accumulator.withLock { $0.remember(found, of: taken) }
                     await foldDue(writer)
                     return cells
@@ -125,8 +125,7 @@ public actor IngestPipeline {
                 // A minute of an hour already complete: written as rows, below, which refolds it.
             } catch {
                 pending = taken.rows()
-                logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
-                spoolPending()
+                spoolAfterFailedWrite()
                 return 0
             }
         }
@@ -154,8 +153,7 @@ public actor IngestPipeline {
                 if pending.count == batch.count { pending = [] } else { pending.removeFirst(batch.count) }
                 written += batch.count
             } catch {
-                logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
-                spoolPending()
+                spoolAfterFailedWrite()
                 return written
             }
         }
@@ -166,7 +164,14 @@ public actor IngestPipeline {
     /// One batch, given up after `writeTimeout` per 50,000 rows: the driver may wait long for a
     /// dead server.
     func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
-        try await withDeadline(writeTimeout * (1 + rows.count / 50_000)) { try await writer.write(rows) }
+        try await withDeadline(writeTimeout(for: rows.count)) { try await writer.write(rows) }
+    }
+
+    func writeTimeout(for rows: Int) -> Duration { writeTimeout * (1 + rows / 50_000) }
+
+    func spoolAfterFailedWrite() {
+        logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
+        spoolPending()
     }
 
     /// Folds the hours and days that have ended. Not bound by `writeTimeout`: folding a whole hour

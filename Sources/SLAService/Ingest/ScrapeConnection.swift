@@ -38,11 +38,8 @@ public actor ScrapeConnection {
         self.host = parts.host
         self.port = parts.port
         self.eventLoop = eventLoop
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: parts.hostHeader)
-        headers.add(name: "User-Agent", value: "hms-ops")
-        headers.add(name: "Accept", value: ExpositionSource.acceptHeader)
-        headers.add(name: "Accept-Encoding", value: "gzip")
+        var headers: HTTPHeaders = ["Host": parts.hostHeader]
+        headers.add(contentsOf: ExpositionSource.requestHeaders)
         head = HTTPRequestHead(version: .http1_1, method: .GET, uri: parts.path, headers: headers)
         var text = "GET \(parts.path) HTTP/1.1\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }

@@ -76,12 +76,11 @@ public struct TargetChecker: Service {
         await Self.pause(.milliseconds(Int64(Double.random(in: 0..<interval))), on: connection)
         var wasUp: Bool?
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
-        var location: ExpositionSource.Location?
         let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples) = await fetch(check, reader: &reader, location: &location, connection: connection)
+            let (outcome, samples) = await fetch(check, reader: &reader, connection: connection)
             let elapsed = Self.seconds(clock.now - start)
             if samples > 0 { ingested.increment(by: Int64(samples)) }
             let (up, duration) =
@@ -123,11 +122,10 @@ public struct TargetChecker: Service {
     }
 
     /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
-    /// `reader` keeps what this check's earlier scrapes make cheap to read again, `location` its
-    /// request, `connection` (for plain http) the connection its requests go on.
+    /// `reader` keeps what this check's earlier scrapes make cheap to read again, `connection`
+    /// (for plain http) the connection its requests go on.
     func fetch(
-        _ check: Check, reader: inout ScrapeReader, location: inout ExpositionSource.Location?,
-        connection: isolated ScrapeConnection? = nil
+        _ check: Check, reader: inout ScrapeReader, connection: isolated ScrapeConnection? = nil
     ) async -> (failure: String?, samples: Int) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -136,13 +134,12 @@ public struct TargetChecker: Service {
             var outcome: String?
             var observations: [SampleMapper.Observation] = []
             do {
-                let body: ExpositionSource.Body
-                if let connection {
-                    body = try await connection.fetch(timeout: check.timeout.duration)
-                } else {
-                    if location == nil { location = try ExpositionSource.Location(check.url) }
-                    body = try await ExpositionSource.load(location ?? .file(check.url), timeout: check.timeout.duration)
-                }
+                let body =
+                    if let connection {
+                        try await connection.fetch(timeout: check.timeout.duration)
+                    } else {
+                        try await ExpositionSource.load(check.url, timeout: check.timeout.duration)
+                    }
                 let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
                 let read = reader.read(body.bytes, format: format, scrapedAt: startedAt)
                 if let first = read.errors.first {

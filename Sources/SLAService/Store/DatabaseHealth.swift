@@ -83,8 +83,7 @@ public final class DatabaseHealth: Service, Sendable {
         }
         let reachable = await answer.value
         let elapsed = clock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let outcome = State(reachable: reachable, latencyMilliseconds: reachable ? (ms * 100).rounded() / 100 : nil, checkedAt: Date())
+        let outcome = State(reachable: reachable, latencyMilliseconds: reachable ? Self.milliseconds(elapsed) : nil, checkedAt: Date())
         record(outcome, ticket: ticket)
         return outcome
     }
@@ -92,10 +91,15 @@ public final class DatabaseHealth: Service, Sendable {
     /// The database has just answered a query that took `latency` (the migrations, before the
     /// listener opens): recorded as a check's outcome, so the first `/healthz` says so.
     public func answered(in latency: Duration) {
-        let ms = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
         record(
-            State(reachable: true, latencyMilliseconds: (ms * 100).rounded() / 100, checkedAt: Date()),
+            State(reachable: true, latencyMilliseconds: Self.milliseconds(latency), checkedAt: Date()),
             ticket: started.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// A duration in milliseconds, to the hundredth.
+    static func milliseconds(_ duration: Duration) -> Double {
+        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return (ms * 100).rounded() / 100
     }
 
     private func record(_ outcome: State, ticket: Int) {
