@@ -29,6 +29,43 @@ struct ExpositionParserTests {
         #expect(family.samples[0].labels == [Label("path", #"C:\dir"#), Label("msg", "say \"hi\"\nbye")])
     }
 
+    /// Help without escapes stays where it is in the text until read; with escapes, or read from
+    /// a stream, it is a copy of its own. Either way it reads the same, compares the same, and a
+    /// family kept beyond its text (`detached`) holds just its help.
+    @Test func helpReadsTheSameFromTheTextAsFromItsOwnCopy() throws {
+        let text = """
+            # HELP a_total Plain help, écrite en UTF-8.
+            # TYPE a_total counter
+            a_total 1
+            # HELP b Escaped\\nhelp.
+            # TYPE b gauge
+            b 2
+            # HELP c
+            # TYPE c gauge
+            c 3
+            # TYPE d gauge
+            d 4
+
+            """
+        let whole = parse(text)
+        var stream = ExpositionStream(format: .prometheusText)
+        var streamed = stream.feed(Array(text.utf8)).families
+        streamed += stream.finish().families
+        #expect(whole.errors.isEmpty)
+        #expect(whole.families.map(\.help) == ["Plain help, écrite en UTF-8.", "Escaped\nhelp.", "", nil])
+        #expect(streamed.map(\.help) == whole.families.map(\.help))
+        #expect(streamed == whole.families)
+        let plain = whole.families[0]
+        #expect(plain.helpText.count == text.utf8.count, "help without escapes is read in place")
+        let detached = plain.detached
+        #expect(detached == plain && detached.helpText.count == "Plain help, écrite en UTF-8.".utf8.count)
+        var renamed = plain
+        renamed.help = "Other."
+        #expect(renamed != plain && renamed.help == "Other.")
+        renamed.help = nil
+        #expect(renamed.help == nil && renamed.detached.help == nil)
+    }
+
     /// A quoted UTF-8 family name is not a licence to write it unquoted later: the parser reuses
     /// a family's name string in place only for legacy names.
     @Test func aQuotedNameWrittenUnquotedIsStillAnError() {

@@ -35,7 +35,7 @@ public actor PushStore {
             return "too many push groups (\(maximumGroups)); delete old ones with DELETE on their URL"
         }
         var current = mode == .replaceGroup ? [:] : groups[group] ?? [:]
-        for family in families { current[family.name] = family }
+        for family in families { current[family.name] = family.detached }  // not holding on to the pushed text
         let samples = current.values.reduce(0) { $0 + $1.samples.count }
         guard samples <= maximumSamplesPerGroup else {
             return "the group would hold \(samples) samples; at most \(maximumSamplesPerGroup) are allowed"

@@ -18,8 +18,14 @@ public struct ExpositionParser {
 
     let format: ExpositionFormat
     var om: Bool { format == .openMetrics }
+    /// The whole text, when the parser reads one array (not a stream of chunks): families'
+    /// help is kept as where it is in it.
+    var text: [UInt8]?
 
-    var families: [FamilyBuilder] = []
+    /// The families read so far, and beside them what the parser keeps about each while reading
+    /// (two arrays: the families are handed out whole at the end, not copied out of builders).
+    var families: [MetricFamily] = []
+    var states: [FamilyState] = []
     /// 0.0.4: families by name, for the first `indexedFamilies` families. It is filled only
     /// when needed: while families come in increasing name order (as Go's clients and
     /// Prometheus write them) a greater name is a new family without a lookup.
@@ -43,36 +49,25 @@ public struct ExpositionParser {
     /// The last four sample names read, and which of them the next new name replaces.
     var recentNames: [String] = []
     var recentNamesNext = 0
-    /// The last name `addSample` placed, and where: the next sample of that name goes there too.
+    /// The last name `familyForSample` placed, and where: the next sample of that name goes there too.
     var lastPlaced: (name: String, family: Int)?
 
     /// Parses `bytes`; the format comes from the caller (Content-Type) or `ExpositionFormat.sniff`.
     public static func parse(_ bytes: [UInt8], format: ExpositionFormat) -> Exposition {
         var parser = ExpositionParser(format: format)
+        if bytes.count < UInt32.max { parser.text = bytes }
         // Families by name, if needed, sized for the text (about one per 128 bytes of
         // metadata-heavy text) so the table is not grown and rehashed while parsing.
         parser.expectedFamilies = min(max(bytes.count / 128, 256), 16384)
         bytes.withUnsafeBufferPointer { parser.run($0) }
         parser.checkEnd()
-        // Taken out of the parser: validating elements of `parser.families` while appending to
-        // `parser.errors` would copy each builder.
-        var builders: [FamilyBuilder] = []
-        swap(&builders, &parser.families)
         var errors = parser.errors
         let validator = FamilyValidator(format: format)
-        // Each family is moved out of its builder, not copied (a copy is a retain of each of its
-        // strings and arrays, and a release of them with the builder).
-        var families: [MetricFamily] = []
-        families.reserveCapacity(builders.count)
-        for index in builders.indices {
-            var family = MetricFamily(name: "", type: .unknown, help: nil, unit: nil, samples: [])
-            swap(&family, &builders[index].family)
-            if errors.count < maximumErrors {
-                let found = validator.validate(family, line: builders[index].line)
-                if !found.isEmpty { errors += found }
-            }
-            families.append(family)
+        for index in parser.families.indices where errors.count < maximumErrors {
+            let found = validator.validate(parser.families[index], line: parser.states[index].line)
+            if !found.isEmpty { errors += found }
         }
+        let families = parser.families
         if errors.count > maximumErrors { errors.removeLast(errors.count - maximumErrors) }
         return Exposition(format: format, families: families, errors: errors.sorted { $0.line < $1.line })
     }
@@ -188,7 +183,8 @@ public struct ExpositionParser {
     mutating func parseMetadata(_ line: Line, keyword: MetadataKeyword, from start: Int) {
         var i = start
         // TYPE after HELP (and UNIT) names the family just started: reuse its name string.
-        let known = current.flatMap { families[$0].plainName ? families[$0].family.name : nil }
+        let known = current.flatMap { states[$0].plainName ? families[$0].name : nil }
+        let plain = i < line.end && line[i] != UInt8(ascii: "\"")  // not a quoted UTF-8 name
         guard let name = readMetricName(line, &i, quotedAllowed: true, reusing: known) else { return }
         // Then exactly one space (OpenMetrics) or blanks (0.0.4), then the rest of the line.
         var rest = ""
@@ -216,32 +212,36 @@ public struct ExpositionParser {
         }
         switch keyword {
         case .help:
-            guard let text = line.unescape(i, line.end, quote: false, strict: !om) else {
+            if let text, !line.hasBackslash(i, line.end) {
+                setHelp(text, i, line.end - i, for: name, plain: plain, line: line.number)
+                return
+            }
+            guard let unescaped = line.unescapedBytes(i, line.end, quote: false, strict: !om) else {
                 fail(line.number, "invalid escape in help text; only \\\\ and \\n are allowed")
                 return
             }
-            rest = text
-            setHelp(rest, for: name, line: line.number)
+            setHelp(unescaped, 0, unescaped.count, for: name, plain: plain, line: line.number)
         case .type:
             var end = line.end
             if !om { while end > i, line.isBlank(at: end - 1) { end -= 1 } }
             // The type word matched in place: a string for it only when it is not one we know.
             if let type = MetricType(typeWord: line, i, end, openMetrics: om) {
-                setType(type, for: name, line: line.number)
+                setType(type, for: name, plain: plain, line: line.number)
             } else {
                 rest = line.text(i, end)
-                setType(rest, for: name, line: line.number)
+                setType(rest, for: name, plain: plain, line: line.number)
             }
         case .unit:
             rest = line.text(i, line.end)
-            setUnit(rest, for: name, line: line.number)
+            setUnit(rest, for: name, plain: plain, line: line.number)
         }
     }
 
     /// The family metadata for `name` belongs to, starting one if needed; nil after an error.
-    mutating func familyForMetadata(_ name: String, line: Int, what: String) -> Int? {
-        if let current, families[current].family.name == name {
-            if families[current].hasSamples {
+    /// `plain`: the name is a legacy one (it was not quoted).
+    mutating func familyForMetadata(_ name: String, plain: Bool, line: Int, what: String) -> Int? {
+        if let current, families[current].name == name {
+            if states[current].hasSamples {
                 fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
                 return nil
             }
@@ -252,9 +252,9 @@ public struct ExpositionParser {
                 fail(line, "metric family \(name) is declared again or clashes with an earlier family's samples")
                 return nil
             }
-            return startFamily(name, line: line)
+            return startFamily(name, plain: plain, line: line)
         }
-        if ascending, Line.precedes(families.last?.family.name, name) { return startFamily(name, line: line) }
+        if ascending, Line.precedes(families.last?.name, name) { return startFamily(name, plain: plain, line: line) }
         ascending = false
         indexFamilies()
         // One hash: the name's family if there is one, else the index a new family gets.
@@ -262,9 +262,9 @@ public struct ExpositionParser {
         let existing = Self.value(&familyByName[name, default: next])
         guard existing != next else {
             indexedFamilies += 1
-            return startFamily(name, line: line)
+            return startFamily(name, plain: plain, line: line)
         }
-        if families[existing].hasSamples {
+        if states[existing].hasSamples {
             fail(line, "'# \(what)' for \(name) comes after its samples; metadata must come first")
             return nil
         }
@@ -275,8 +275,9 @@ public struct ExpositionParser {
     /// What an inout access found or inserted (`dictionary[key, default:]` hashes once).
     static func value(_ value: inout Int) -> Int { value }
 
-    mutating func startFamily(_ name: String, line: Int) -> Int {
-        families.append(FamilyBuilder(name: name, line: line))
+    mutating func startFamily(_ name: consuming String, plain: Bool, line: Int) -> Int {
+        states.append(FamilyState(line: line, plainName: plain || Line.isLegacyName(name, colon: true)))
+        families.append(MetricFamily(starting: consume name))
         let index = families.count - 1
         current = index
         return index
@@ -287,53 +288,54 @@ public struct ExpositionParser {
         guard indexedFamilies < families.count else { return }
         if indexedFamilies == 0 { familyByName.reserveCapacity(max(expectedFamilies, families.count)) }
         while indexedFamilies < families.count {
-            familyByName[families[indexedFamilies].family.name] = indexedFamilies
+            familyByName[families[indexedFamilies].name] = indexedFamilies
             indexedFamilies += 1
         }
     }
 
-    mutating func setHelp(_ help: String, for name: String, line: Int) {
-        guard let index = familyForMetadata(name, line: line, what: "HELP") else { return }
-        guard families[index].family.help == nil else {
+    mutating func setHelp(_ text: [UInt8], _ start: Int, _ count: Int, for name: String, plain: Bool, line: Int) {
+        guard let index = familyForMetadata(name, plain: plain, line: line, what: "HELP") else { return }
+        guard families[index].helpSpan == MetricFamily.noHelp else {
             fail(line, "second '# HELP' line for \(name)")
             return
         }
-        families[index].family.help = help
+        families[index].helpText = text
+        families[index].helpSpan = MetricFamily.span(start, count)
     }
 
-    mutating func setType(_ text: String, for name: String, line: Int) {
+    mutating func setType(_ text: String, for name: String, plain: Bool, line: Int) {
         guard let type = MetricType(typeWord: text, openMetrics: om) else {
             let allowed =
                 om ? "counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown" : "counter, gauge, histogram, summary or untyped"
             fail(line, "unknown metric type '\(Line.clip(text))' for \(name); expected \(allowed)")
             return
         }
-        setType(type, for: name, line: line)
+        setType(type, for: name, plain: plain, line: line)
     }
 
-    mutating func setType(_ type: MetricType, for name: String, line: Int) {
-        guard let index = familyForMetadata(name, line: line, what: "TYPE") else { return }
-        guard !families[index].typed else {
+    mutating func setType(_ type: MetricType, for name: String, plain: Bool, line: Int) {
+        guard let index = familyForMetadata(name, plain: plain, line: line, what: "TYPE") else { return }
+        guard !states[index].typed else {
             fail(line, "second '# TYPE' line for \(name)")
             return
         }
-        families[index].typed = true
-        families[index].family.type = type
+        states[index].typed = true
+        families[index].type = type
         if om {
             for reserved in type.sampleSuffixes(openMetrics: true).map({ name + $0 }) where reserved != name {
                 if !usedNames.insert(reserved).inserted {
                     fail(line, "\(name) as a \(type.rawValue) would own \(reserved), which an earlier family already uses")
                 }
             }
-            if let unit = families[index].family.unit, !unit.isEmpty, type == .info || type == .stateset {
+            if let unit = families[index].unit, !unit.isEmpty, type == .info || type == .stateset {
                 fail(line, "\(type.rawValue) metrics cannot have a unit")
             }
         }
     }
 
-    mutating func setUnit(_ unit: String, for name: String, line: Int) {
-        guard let index = familyForMetadata(name, line: line, what: "UNIT") else { return }
-        guard families[index].family.unit == nil else {
+    mutating func setUnit(_ unit: String, for name: String, plain: Bool, line: Int) {
+        guard let index = familyForMetadata(name, plain: plain, line: line, what: "UNIT") else { return }
+        guard families[index].unit == nil else {
             fail(line, "second '# UNIT' line for \(name)")
             return
         }
@@ -341,11 +343,11 @@ public struct ExpositionParser {
             fail(line, "the unit '\(Line.clip(unit))' must be the suffix of the metric name (\(name) does not end in _\(Line.clip(unit)))")
             return
         }
-        if families[index].typed, families[index].family.type == .info || families[index].family.type == .stateset {
-            fail(line, "\(families[index].family.type.rawValue) metrics cannot have a unit")
+        if states[index].typed, families[index].type == .info || families[index].type == .stateset {
+            fail(line, "\(families[index].type.rawValue) metrics cannot have a unit")
             return
         }
-        families[index].family.unit = unit
+        families[index].unit = unit
     }
 
     // MARK: Samples
@@ -357,6 +359,7 @@ public struct ExpositionParser {
             guard let plain = readSampleName(line, &i) else { return }
             name = plain
         }
+        let plain = name != nil  // read unquoted, so a legacy name
         if !om, case let next = line.skipBlanks(from: i), next < line.end, line[next] == UInt8(ascii: "{") { i = next }
         var labels: [Label] = []
         if i < line.end, line[i] == UInt8(ascii: "{") {
@@ -424,8 +427,14 @@ public struct ExpositionParser {
             fail(line.number, "unexpected text at the end of the line")
             return
         }
-        addSample(ExpositionSample(name: name, labels: labels, value: value, timestamp: timestamp, exemplar: exemplar, line: line.number))
         previousLabels = labels
+        guard let index = familyForSample(name, plain: plain, line: line.number) else { return }
+        // Made in place in its family's array (a sample made first and passed on is copied once more).
+        if families[index].samples.capacity == 0 { families[index].samples.reserveCapacity(4) }
+        families[index].samples.append(
+            ExpositionSample(
+                name: consume name, labels: consume labels, value: value, timestamp: timestamp, exemplar: consume exemplar, line: line.number))
+        states[index].hasSamples = true
     }
 
     /// One space (OpenMetrics) or a run of blanks (0.0.4) that must be followed by something.
@@ -440,34 +449,33 @@ public struct ExpositionParser {
         return i < line.end
     }
 
-    mutating func addSample(_ sample: consuming ExpositionSample) {
+    /// The family a sample called `name` belongs to, starting one if needed; nil after an error.
+    /// `plain`: the name is a legacy one (it was not quoted).
+    mutating func familyForSample(_ name: String, plain: Bool, line: Int) -> Int? {
+        if let lastPlaced, lastPlaced.family == current, lastPlaced.name == name { return lastPlaced.family }
         let index: Int
-        if let lastPlaced, lastPlaced.family == current, lastPlaced.name == sample.name {
-            index = lastPlaced.family
-        } else if let current, FamilyBuilder.allows(sample.name, in: families[current].family.name, families[current].family.type, openMetrics: om) {
+        if let current, MetricFamily.allows(name, in: families[current].name, families[current].type, openMetrics: om) {
             index = current
         } else if om {
-            guard usedNames.insert(sample.name).inserted else {
-                fail(sample.line, "sample \(sample.name) is not next to the rest of its family; a family's lines must stay together")
-                return
+            guard usedNames.insert(name).inserted else {
+                fail(line, "sample \(name) is not next to the rest of its family; a family's lines must stay together")
+                return nil
             }
-            index = startFamily(sample.name, line: sample.line)
+            index = startFamily(name, plain: plain, line: line)
         } else {
             indexFamilies()
-            if let owner = familyByName[sample.name] ?? typedOwner(of: sample.name) {
+            if let owner = familyByName[name] ?? typedOwner(of: name) {
                 index = owner
                 current = owner
             } else {
                 ascending = false
-                index = startFamily(sample.name, line: sample.line)
-                familyByName[sample.name] = index
+                index = startFamily(name, plain: plain, line: line)
+                familyByName[name] = index
                 indexedFamilies += 1
             }
         }
-        if families[index].family.samples.capacity == 0 { families[index].family.samples.reserveCapacity(4) }
-        lastPlaced = (sample.name, index)
-        families[index].family.samples.append(consume sample)  // in place: the computed `samples` would copy
-        families[index].hasSamples = true
+        lastPlaced = (name, index)
+        return index
     }
 
     /// 0.0.4: the declared histogram or summary whose `_bucket`, `_count` or `_sum` `name` is.
@@ -475,7 +483,7 @@ public struct ExpositionParser {
         for suffix in MetricType.textHistogramSuffixes where name.utf8.count > suffix.utf8.count && name.hasSuffix(suffix) {
             let stem = String(name.utf8.dropLast(suffix.utf8.count))!
             guard let index = familyByName[stem] else { return nil }
-            return families[index].family.type.sampleSuffixes(openMetrics: false).contains(suffix) ? index : nil
+            return families[index].type.sampleSuffixes(openMetrics: false).contains(suffix) ? index : nil
         }
         return nil
     }
@@ -487,9 +495,9 @@ public struct ExpositionParser {
     /// bytes are equal (a histogram's lines cycle through `_bucket`, `_sum` and `_count`).
     mutating func readSampleName(_ line: Line, _ i: inout Int) -> String? {
         // The family's own name first (a family's first sample, most often), then recent ones.
-        if let current, families[current].plainName, let end = line.nameEnd(at: i, spelling: families[current].family.name) {
+        if let current, states[current].plainName, let end = line.nameEnd(at: i, spelling: families[current].name) {
             i = end
-            return families[current].family.name
+            return families[current].name
         }
         for k in recentNames.indices {
             if let end = line.nameEnd(at: i, spelling: recentNames[k]) {
@@ -802,26 +810,24 @@ enum MetadataKeyword: String {
     case help = "HELP", type = "TYPE", unit = "UNIT"
 }
 
-/// A family while it is being read.
-struct FamilyBuilder {
-    var family: MetricFamily
+/// What the parser keeps about a family while reading it.
+struct FamilyState {
     var typed = false
     /// Whether any sample was read (a stream hands samples out, so `samples` may be empty again).
     var hasSamples = false
     /// First line of the family, for errors about the whole family.
     var line: Int
-    var samples: [ExpositionSample] { family.samples }
-
     /// Whether the name is a legacy one (`[a-zA-Z_:][a-zA-Z0-9_:]*`), which may be matched
     /// unquoted in place; a quoted UTF-8 name (`"my.metric"`) must be read as such.
     let plainName: Bool
 
-    init(name: String, line: Int) {
-        family = MetricFamily(name: name, type: .unknown, help: nil, unit: nil, samples: [])
+    init(line: Int, plainName: Bool) {
         self.line = line
-        plainName = Line.isLegacyName(name, colon: true)
+        self.plainName = plainName
     }
+}
 
+extension MetricFamily {
     /// Whether a sample called `name` belongs to the family `familyName` of `type` (static: a
     /// method on an array element would copy the whole builder for each sample).
     static func allows(_ name: String, in familyName: String, _ type: MetricType, openMetrics: Bool) -> Bool {

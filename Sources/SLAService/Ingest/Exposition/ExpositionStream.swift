@@ -76,25 +76,25 @@ public struct ExpositionStream {
         var families: [MetricFamily] = []
         var errors = parser.errors
         parser.errors = []
-        for index in parser.families.indices where !parser.families[index].family.samples.isEmpty {
+        for index in parser.families.indices where !parser.families[index].samples.isEmpty {
             var samples: [ExpositionSample] = []
-            swap(&samples, &parser.families[index].family.samples)
+            swap(&samples, &parser.families[index].samples)
             if !final, index == parser.current {
-                let open = Self.openPointStart(samples, type: parser.families[index].family.type)
-                parser.families[index].family.samples = Array(samples[open...])
+                let open = Self.openPointStart(samples, type: parser.families[index].type)
+                parser.families[index].samples = Array(samples[open...])
                 samples.removeSubrange(open...)
                 if samples.isEmpty { continue }
             }
             var taken = parser.families[index]
-            taken.family.samples = samples
+            taken.samples = samples
             if errors.count < ExpositionParser.maximumErrors {
-                errors += FamilyValidator(format: parser.format).validate(taken)
+                errors += FamilyValidator(format: parser.format).validate(taken, line: parser.states[index].line)
             }
-            families.append(taken.family)
+            families.append(taken)
         }
         if final {
             // Families that never had a sample still count as families.
-            for builder in parser.families where !builder.hasSamples { families.append(builder.family) }
+            for index in parser.families.indices where !parser.states[index].hasSamples { families.append(parser.families[index]) }
         }
         if errors.count > ExpositionParser.maximumErrors { errors.removeLast(errors.count - ExpositionParser.maximumErrors) }
         return Exposition(format: parser.format, families: families, errors: errors.sorted { $0.line < $1.line })

@@ -176,9 +176,7 @@ public struct ExpositionTemplate: Sendable {
             for family in families {
                 // Only whether the values break a rule counts here: the errors themselves (and
                 // the lines they name) come from the full parse below.
-                var builder = FamilyBuilder(name: family.name, line: 0)
-                builder.family = family
-                if !validator.validate(builder).isEmpty {
+                if !validator.validate(family, line: 0).isEmpty {
                     clean = false
                     break
                 }

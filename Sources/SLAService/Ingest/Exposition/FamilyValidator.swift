@@ -6,10 +6,6 @@ struct FamilyValidator {
     let format: ExpositionFormat
     var om: Bool { format == .openMetrics }
 
-    func validate(_ builder: FamilyBuilder) -> [ExpositionError] {
-        validate(builder.family, line: builder.line)
-    }
-
     /// What is wrong with `family`, whose first line is `line`.
     func validate(_ family: MetricFamily, line: Int) -> [ExpositionError] {
         var errors: [ExpositionError] = []

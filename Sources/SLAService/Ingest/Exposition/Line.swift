@@ -83,30 +83,40 @@ struct Line {
 
     /// Whether `a` sorts before `b` by UTF-8 bytes (nil sorts first).
     static func precedes(_ a: String?, _ b: String) -> Bool {
-        guard var a else { return true }
-        var b = b
-        return a.withUTF8 { a in
-            b.withUTF8 { b in
+        guard let a else { return true }
+        // Read in place (`withUTF8` would want a mutable copy of each string).
+        let inPlace = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in
                 let common = Swift.min(a.count, b.count)
                 let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
                 return order < 0 || (order == 0 && a.count < b.count)
             }
         }
+        if let inPlace, let inPlace { return inPlace }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// `memcmp(a, b, count) == 0` inline, eight bytes at a time: the strings compared here are
     /// short, and a call into libc for each costs more than the comparison.
+    /// The tail is one more word that overlaps the last (no loop byte by byte).
     @inline(__always) static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        var k = 0
-        while k + 8 <= count {
-            if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
-            k += 8
+        if count >= 8 {
+            var k = 0
+            while k + 8 < count {
+                if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                k += 8
+            }
+            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
-        while k < count {
-            if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
-            k += 1
+        if count >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
         }
-        return true
+        if count >= 2 {
+            return a.loadUnaligned(as: UInt16.self) == b.loadUnaligned(as: UInt16.self)
+                && a.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self) == b.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+        }
+        return count == 0 || a.load(as: UInt8.self) == b.load(as: UInt8.self)
     }
 
     /// True when the bytes at `i` are `literal` (to the end of the line unless `prefix`).
@@ -118,16 +128,25 @@ struct Line {
         return true
     }
 
+    /// Whether bytes `i..<j` hold a `\\` (an escape).
+    func hasBackslash(_ i: Int, _ j: Int) -> Bool {
+        j > i && memchr(buffer.baseAddress! + i, Int32(UInt8(ascii: "\\")), j - i) != nil
+    }
+
     /// Bytes `i..<j` with escapes resolved: `\\` and `\n`, and `\"` in quoted strings. Unknown
     /// escapes are kept as written unless `strict`, when they make the text invalid (nil).
     func unescape(_ i: Int, _ j: Int, quote: Bool, strict: Bool, reusing candidate: String? = nil) -> String? {
-        guard j > i, memchr(buffer.baseAddress! + i, Int32(UInt8(ascii: "\\")), j - i) != nil else {
+        guard hasBackslash(i, j) else {
             return text(i, j, reusing: candidate)  // the common case: nothing to unescape
         }
+        return unescapedBytes(i, j, quote: quote, strict: strict).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// What `unescape` reads, as UTF-8.
+    func unescapedBytes(_ i: Int, _ j: Int, quote: Bool, strict: Bool) -> [UInt8]? {
         var k = i
         var out: [UInt8] = []
         out.reserveCapacity(j - i)
-        k = i
         while k < j {
             let b = buffer[k]
             if b == UInt8(ascii: "\\"), k + 1 < j {
@@ -151,7 +170,7 @@ struct Line {
                 k += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     static func isNameByte(_ b: UInt8, first: Bool, colon: Bool) -> Bool {
