@@ -154,6 +154,19 @@ struct MinuteAccumulatorTests {
         #expect(increases(acc.close(now: Self.at(2, 0))) == [1: 2])
     }
 
+    /// A sample stamped past the limit (a target whose clock is wrong) is dropped and counted:
+    /// kept, it would be the series' baseline, and every sample before its time would then be
+    /// ignored as a replay.
+    @Test func samplesStampedPastTheLimitAreDroppedAndDoNotStopTheSeries() {
+        var acc = MinuteAccumulator(grace: 0)
+        let limit = Self.at(1, 0)
+        let observed = { (value: Double, at: Int64) in SampleMapper.Observation(series: Self.claims, value: value, at: at) }
+        #expect(acc.observe([observed(100, Self.at(0, 0)), observed(1_000_000, Self.at(90, 0))], notAfter: limit) == 1)
+        #expect(acc.observe([observed(110, Self.at(0, 30)), observed(120, limit)], notAfter: limit) == 0)
+        #expect(acc.aheadSamples == 1)
+        #expect(increases(acc.close(now: Self.at(100, 0))) == [0: 10, 1: 10])
+    }
+
     @Test func seededBaselineResumesAfterARestart() {
         var acc = MinuteAccumulator(grace: 0)
         acc.seed(Self.claims, value: 500, at: Self.at(0, 30))

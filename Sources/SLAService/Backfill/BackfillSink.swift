@@ -45,7 +45,7 @@ public struct BackfillSink {
         self.now = now
         let longest = max(retention.minute.milliseconds, retention.hour.milliseconds, retention.day.milliseconds)
         oldest = now - longest
-        newest = now + 5 * 60_000
+        newest = now + IngestPipeline.maximumAhead
         self.batchRows = batchRows
     }
 

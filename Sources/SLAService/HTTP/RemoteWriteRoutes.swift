@@ -32,7 +32,14 @@ struct RemoteWriteRoutes: Sendable {
         } catch let failure as WriteRequest.Failure {
             throw APIError(.badRequest, "not a remote-write WriteRequest: \(failure)")
         }
-        await pipeline.ingest(observations)
+        let ahead = await pipeline.ingest(observations)
+        guard ahead == 0 else {
+            // As Prometheus answers samples it cannot store: 400, which senders do not retry.
+            throw APIError(
+                .badRequest,
+                "\(ahead) of \(observations.count) samples are stamped more than \(IngestPipeline.maximumAhead / 60_000) minutes ahead of this server's clock and were not stored (the others were); check the sender's clock"
+            )
+        }
         return Response(status: .noContent)
     }
 

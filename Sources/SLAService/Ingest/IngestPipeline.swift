@@ -33,13 +33,21 @@ public actor IngestPipeline {
         self.now = now
     }
 
+    /// How far ahead of this server's clock a sample may be stamped, in milliseconds (as for
+    /// imports: `BackfillSink`): clocks a little apart are fine, a target whose clock is wrong
+    /// by more must not stop its series from counting until our clock catches up.
+    public static let maximumAhead: Int64 = 5 * 60_000
+
     /// Folds observations in; the first call waits until the stored baselines are resumed, so a
     /// scrape that races the start cannot make a fresh baseline and lose the restart's increase.
     /// Runs where its caller runs (a scrape loop on its connection's event loop): only the first
-    /// calls wait for the pipeline, the rest take the accumulator's lock and return.
-    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async {
+    /// calls wait for the pipeline, the rest take the accumulator's lock and return. Samples
+    /// stamped more than `maximumAhead` after now are dropped; returns how many.
+    @discardableResult
+    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async -> Int {
         if !baselinesResumed.load(ordering: .acquiring) { await resumeBaselines() }
-        accumulator.withLock { $0.observe(observations) }
+        let limit = now() + Self.maximumAhead
+        return accumulator.withLock { $0.observe(observations, notAfter: limit) }
     }
 
     /// The one read of stored baselines, shared by every caller that arrives while it runs.

@@ -77,12 +77,29 @@ public struct TargetChecker: Service {
         var wasUp: Bool?
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
         let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
+        let ahead = Counter(
+            label: "hms_samples_dropped_total", dimensions: [("service", check.service), ("reason", "ahead_of_clock")], factory: metrics)
+        var wasAhead = false
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples) = await fetch(check, reader: &reader, connection: connection)
+            let (outcome, samples, dropped) = await fetch(check, reader: &reader, connection: connection)
             let elapsed = Self.seconds(clock.now - start)
-            if samples > 0 { ingested.increment(by: Int64(samples)) }
+            if samples > dropped { ingested.increment(by: Int64(samples - dropped)) }
+            if dropped > 0 { ahead.increment(by: Int64(dropped)) }
+            if (dropped > 0) != wasAhead {
+                wasAhead = dropped > 0
+                if wasAhead {
+                    logger.warning(
+                        "samples stamped ahead of this server's clock were dropped; check the target's clock",
+                        metadata: [
+                            "url": "\(check.url)", "service": "\(check.service)", "samples": "\(dropped)",
+                            "limit": "\(IngestPipeline.maximumAhead / 60_000) minutes ahead",
+                        ])
+                } else {
+                    logger.info("samples no longer stamped ahead of this server's clock", metadata: ["url": "\(check.url)"])
+                }
+            }
             let (up, duration) =
                 gauges ?? (
                     Gauge(label: "hms_target_up", dimensions: dimensions, factory: metrics),
@@ -121,12 +138,13 @@ public struct TargetChecker: Service {
             ? [Label("instance", instance(check.url)), Label("job", check.service)] : [Label("instance", check.url), Label("job", check.service)]
     }
 
-    /// Why the check failed (nil when it passed), and how many samples went to the pipeline;
+    /// Why the check failed (nil when it passed), how many samples went to the pipeline, and how
+    /// many of those it dropped as stamped too far ahead (`IngestPipeline.maximumAhead`);
     /// `reader` keeps what this check's earlier scrapes make cheap to read again, `connection`
     /// (for plain http) the connection its requests go on.
     func fetch(
         _ check: Check, reader: inout ScrapeReader, connection: isolated ScrapeConnection? = nil
-    ) async -> (failure: String?, samples: Int) {
+    ) async -> (failure: String?, samples: Int, ahead: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
@@ -159,8 +177,8 @@ public struct TargetChecker: Service {
                 .init(series: series.samples, value: Double(samples), at: startedAt),
             ]
             // One hop to the pipeline per scrape.
-            await pipeline?.ingest(observations)
-            return (outcome, samples)
+            let ahead = await pipeline?.ingest(observations) ?? 0
+            return (outcome, samples, ahead)
         }
         let outcome = await probe(check)
         let probeLabels = reader.targetLabels
@@ -170,7 +188,7 @@ public struct TargetChecker: Service {
                 series: SeriesKey(metric: "probe_duration_seconds", labels: probeLabels, kind: .gauge), value: Self.seconds(clock.now - start),
                 at: startedAt),
         ])
-        return (outcome, 0)
+        return (outcome, 0, 0)
     }
 
     /// An uptime check: status (any 2xx, or the listed codes) and, if asked, a body substring.

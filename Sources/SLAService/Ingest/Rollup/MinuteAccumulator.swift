@@ -158,6 +158,8 @@ public struct MinuteAccumulator: Sendable {
     public var baselineLifetime: Int64
     /// Gauge samples dropped because their minute had closed.
     public private(set) var lateSamples = 0
+    /// Samples dropped because they were stamped too far ahead (`observe(_:notAfter:)`).
+    public private(set) var aheadSamples = 0
 
     /// Every series, by slot: its key (nil: a free slot) and what is kept of it. `index` finds a
     /// series' slot, and each key object remembers its slot (a hint, checked by identity), so a
@@ -267,9 +269,22 @@ public struct MinuteAccumulator: Sendable {
         return minutes.count - 1
     }
 
-    /// Takes a scrape's or a push's samples.
-    public mutating func observe(_ observations: [SampleMapper.Observation]) {
-        for o in observations { observe(o.series, value: o.value, at: o.at) }
+    /// Takes a scrape's or a push's samples but those stamped after `limit` (milliseconds),
+    /// which are dropped and counted: one sample stamped far ahead would become its series'
+    /// baseline, and every sample before that time would then be ignored as a replay (and an
+    /// open minute far ahead holds memory). Returns how many were dropped.
+    @discardableResult
+    public mutating func observe(_ observations: [SampleMapper.Observation], notAfter limit: Int64 = .max) -> Int {
+        var dropped = 0
+        for o in observations {
+            guard o.at <= limit else {
+                dropped += 1
+                continue
+            }
+            observe(o.series, value: o.value, at: o.at)
+        }
+        aheadSamples += dropped
+        return dropped
     }
 
     /// Minutes taken out of the accumulator, and the keys of their slots, to be made rows of
