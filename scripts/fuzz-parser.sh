@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Fuzzes the exposition parser with libFuzzer under AddressSanitizer: builds the parser's own
+# sources with scripts/fuzz/ParserFuzz.swift (parse as both formats, whole and streamed, which
+# must agree) and runs it for SECONDS (60 by default), seeded with the fixtures. A crash leaves
+# its input in .build-fuzz/ and exits non-zero.
+# Usage: scripts/fuzz-parser.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.build-fuzz
+mkdir -p "$out/corpus"
+cp Tests/Fixtures/exposition/* "$out/corpus/"
+swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name ParserFuzz \
+  Sources/SLAService/Ingest/Exposition/*.swift scripts/fuzz/ParserFuzz.swift -o "$out/parser-fuzz"
+cd "$out"
+./parser-fuzz -max_total_time="${1:-60}" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 corpus
