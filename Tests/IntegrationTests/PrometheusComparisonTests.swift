@@ -189,13 +189,8 @@ struct PrometheusComparisonTests {
                 """)
             for try await end in rows.decode(Int64?.self) { if let end { ends.append(end) } }
         }
-        guard ends.count == 2 else { throw ComparisonFailure("no scrape of the demo stored in the minute before \(minute) or in it") }
+        try #require(ends.count == 2, "no scrape of the demo stored in the minute before \(minute) or in it")
         return ends[1] - ends[0]
-    }
-
-    struct ComparisonFailure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
     }
 
     /// `increase(selector[1m])` evaluated at `at` (milliseconds): the minute before it; 0 when

@@ -18,12 +18,12 @@ public final class DatabaseHealth: Service, Sendable {
     private let interval: Duration
     private let timeout: Duration
     private let logger: Logger
-    private let state = Mutex(State(reachable: false))
-    /// Each check's number, in the order they start, and the newest one recorded: an answer
-    /// that comes after a newer check's (a slow check started while the database was still
-    /// starting) does not overwrite it.
+    /// The last outcome and the number of the check that gave it. Checks are numbered as they
+    /// start (`started`): an answer that comes after a newer check's (a slow check started
+    /// while the database was still starting) does not overwrite it. One lock for both, so two
+    /// answers cannot interleave between the comparison and the write.
+    private let state = Mutex((outcome: State(reachable: false), ticket: 0))
     private let started = Atomic(0)
-    private let recordedTicket = Mutex(0)
     /// True while a check's query is still out; a hung database must not pile queries up.
     private let inFlight = Mutex(false)
 
@@ -35,7 +35,7 @@ public final class DatabaseHealth: Service, Sendable {
     }
 
     /// The most recent answer; `reachable: false` before the first check.
-    public var current: State { state.withLock { $0 } }
+    public var current: State { state.withLock { $0.outcome } }
 
     public func run() async throws {
         guard postgres != nil else {
@@ -103,17 +103,12 @@ public final class DatabaseHealth: Service, Sendable {
     }
 
     private func record(_ outcome: State, ticket: Int) {
-        let newest = recordedTicket.withLock { recorded -> Bool in
-            guard ticket > recorded else { return false }
-            recorded = ticket
-            return true
+        let was = state.withLock { state -> Bool? in
+            guard ticket > state.ticket else { return nil }
+            defer { state = (outcome, ticket) }
+            return state.outcome.reachable
         }
-        guard newest else { return }
-        let was = state.withLock { state -> Bool in
-            defer { state = outcome }
-            return state.reachable
-        }
-        if was != outcome.reachable {
+        if let was, was != outcome.reachable {
             if outcome.reachable {
                 logger.info("database reachable")
             } else {

@@ -187,7 +187,6 @@ public struct ExpositionParser {
         let plain = i < line.end && line[i] != UInt8(ascii: "\"")  // not a quoted UTF-8 name
         guard let name = readMetricName(line, &i, quotedAllowed: true, reusing: known) else { return }
         // Then exactly one space (OpenMetrics) or blanks (0.0.4), then the rest of the line.
-        var rest = ""
         if om {
             if keyword != .type {
                 guard i < line.end, line[i] == UInt8(ascii: " ") else {
@@ -225,15 +224,17 @@ public struct ExpositionParser {
             var end = line.end
             if !om { while end > i, line.isBlank(at: end - 1) { end -= 1 } }
             // The type word matched in place: a string for it only when it is not one we know.
-            if let type = MetricType(typeWord: line, i, end, openMetrics: om) {
-                setType(type, for: name, plain: plain, line: line.number)
-            } else {
-                rest = line.text(i, end)
-                setType(rest, for: name, plain: plain, line: line.number)
+            guard let type = MetricType(typeWord: line, i, end, openMetrics: om) else {
+                let allowed =
+                    om
+                    ? "counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown"
+                    : "counter, gauge, histogram, summary or untyped"
+                fail(line.number, "unknown metric type '\(Line.clip(line.text(i, end)))' for \(name); expected \(allowed)")
+                return
             }
+            setType(type, for: name, plain: plain, line: line.number)
         case .unit:
-            rest = line.text(i, line.end)
-            setUnit(rest, for: name, plain: plain, line: line.number)
+            setUnit(line.text(i, line.end), for: name, plain: plain, line: line.number)
         }
     }
 
@@ -301,16 +302,6 @@ public struct ExpositionParser {
         }
         families[index].helpText = text
         families[index].helpSpan = MetricFamily.span(start, count)
-    }
-
-    mutating func setType(_ text: String, for name: String, plain: Bool, line: Int) {
-        guard let type = MetricType(typeWord: text, openMetrics: om) else {
-            let allowed =
-                om ? "counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown" : "counter, gauge, histogram, summary or untyped"
-            fail(line, "unknown metric type '\(Line.clip(text))' for \(name); expected \(allowed)")
-            return
-        }
-        setType(type, for: name, plain: plain, line: line)
     }
 
     mutating func setType(_ type: MetricType, for name: String, plain: Bool, line: Int) {
@@ -769,9 +760,8 @@ extension MetricType {
     static let textHistogramSuffixes = ["_bucket", "_count", "_sum"]
     static let textSummarySuffixes = ["", "_count", "_sum"]
 
-    /// The type a `# TYPE` line names in `format` (0.0.4 says `untyped` and knows four types).
-    /// The type word in bytes `i..<end` of `line`, read in place; nil if it is none of the
-    /// format's words (then `init(typeWord:openMetrics:)` on its text says the same).
+    /// The type a `# TYPE` line names in `format` (0.0.4 says `untyped` and knows four types):
+    /// the word in bytes `i..<end` of `line`, read in place; nil if it is none of the format's.
     init?(typeWord line: Line, _ i: Int, _ end: Int, openMetrics: Bool) {
         for (word, type) in openMetrics ? Self.openMetricsWords : Self.textWords
         where word.utf8CodeUnitCount == end - i && line.equals(i, word, prefix: true) {
@@ -788,21 +778,6 @@ extension MetricType {
         ("counter", .counter), ("gauge", .gauge), ("histogram", .histogram), ("gaugehistogram", .gaugehistogram),
         ("summary", .summary), ("info", .info), ("stateset", .stateset), ("unknown", .unknown),
     ]
-
-    init?(typeWord text: String, openMetrics: Bool) {
-        if openMetrics {
-            self.init(rawValue: text)
-            return
-        }
-        switch text {
-        case "counter": self = .counter
-        case "gauge": self = .gauge
-        case "histogram": self = .histogram
-        case "summary": self = .summary
-        case "untyped": self = .unknown
-        default: return nil
-        }
-    }
 }
 
 /// The metadata lines both formats share (UNIT is OpenMetrics only).
