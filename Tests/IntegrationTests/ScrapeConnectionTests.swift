@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -97,7 +98,7 @@ struct ScrapeConnectionTests {
         #expect(request.contains("Host: 127.0.0.1:\(server.port)\r\n"))
         #expect(request.contains("Accept: application/openmetrics-text"))
         #expect(request.contains("Accept-Encoding: gzip"))
-        await connection.close()
+        connection.close()
         try await server.close()
     }
 
@@ -114,7 +115,7 @@ struct ScrapeConnectionTests {
             #expect(body.bytes == Array(Self.exposition.utf8))
         }
         #expect(server.connections == 3)
-        await connection.close()
+        connection.close()
         try await server.close()
         // A connection that closes after answering is not reused.
         let closing = try await HandWrittenServer { _, _ in .init(bytes: Self.response(Self.exposition, headers: ["Connection: close"]), close: true)
@@ -122,7 +123,7 @@ struct ScrapeConnectionTests {
         let again = try #require(ScrapeConnection(url: "http://127.0.0.1:\(closing.port)/metrics"))
         for _ in 0..<2 { _ = try await again.fetch(timeout: .seconds(5)) }
         #expect(closing.connections == 2)
-        await again.close()
+        again.close()
         try await closing.close()
     }
 
@@ -144,7 +145,7 @@ struct ScrapeConnectionTests {
         let body = try await connection.fetch(timeout: .seconds(5))
         #expect(body.bytes == plain)
         #expect(body.declaredFormat == .openMetrics)
-        await connection.close()
+        connection.close()
         try await server.close()
     }
 
@@ -155,7 +156,7 @@ struct ScrapeConnectionTests {
         let body = try await connection.fetch(timeout: .seconds(5))
         #expect(body.bytes == Array(Self.exposition.utf8))
         #expect(body.declaredFormat == nil)
-        await connection.close()
+        connection.close()
         try await server.close()
     }
 
@@ -174,7 +175,7 @@ struct ScrapeConnectionTests {
         let port = try #require(PortProbe.freePort())
         let refused = try #require(ScrapeConnection(url: "http://127.0.0.1:\(port)/metrics"))
         await #expect { try await refused.fetch(timeout: .seconds(5)) } throws: { "\($0)".contains("refused") }
-        for connection in [missing, big, silent, refused] { await connection.close() }
+        for connection in [missing, big, silent, refused] { connection.close() }
         try await server.close()
     }
 
@@ -186,12 +187,48 @@ struct ScrapeConnectionTests {
         let connection = try #require(ScrapeConnection(url: "http://127.0.0.1:\(server.port)/old"))
         let body = try await connection.fetch(timeout: .seconds(5))
         #expect(body.bytes == Array(Self.exposition.utf8))
-        await connection.close()
+        connection.close()
         try await server.close()
     }
 
-    /// The server stopping cancels the scrape loops; a scrape waiting for an answer ends then,
-    /// not at its deadline. (Without that, this test runs into its time limit.)
+    /// A plain-http target's scrapes run as callbacks on its connection: all on one connection,
+    /// each one ingested (its counter's increase and the scrape's own `up`), none once the
+    /// collector has stopped, and the scrape it stopped under is not taken for the target down.
+    @Test(.timeLimit(.minutes(1))) func aTargetsScrapesRunOnItsConnectionUntilTheCollectorStops() async throws {
+        let server = try await HandWrittenServer { _, earlier in
+            // The fifth request is left unanswered: the collector stops while it waits.
+            earlier == 4 ? .silence : .init(bytes: Self.response("# TYPE jobs_total counter\njobs_total \(earlier * 10)\n"))
+        }
+        let clock = TestClock(WallClock.system())
+        let pipeline = IngestPipeline(writer: nil, grace: 0, logger: TestDatabase.logger, now: { clock.now })
+        var checker = TargetChecker(config: HMSConfig(), metrics: NOOPMetricsHandler.instance, pipeline: pipeline, logger: TestDatabase.logger)
+        checker.checks = [
+            .init(
+                service: "a", kind: "scrape", url: "http://127.0.0.1:\(server.port)/metrics", interval: .init(milliseconds: 20),
+                timeout: .init(milliseconds: 30_000), expectStatus: [], bodyContains: nil)
+        ]
+        let run = Task { try await checker.run() }
+        while server.requests.count < 5 { try await Task.sleep(for: .milliseconds(10)) }
+        run.cancel()
+        try await run.value
+        // Nothing more is asked (five intervals' grace to show it).
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(server.requests.count == 5)
+        #expect(server.connections == 1)
+
+        clock.set(WallClock.system() + 600_000)
+        await pipeline.flush()
+        let rows = await pipeline.pending
+        let jobs = rows.filter { $0.series.metric == "jobs_total" }
+        let up = rows.filter { $0.series.metric == "up" }
+        #expect(jobs.reduce(0) { $0 + ($1.increase ?? 0) } == 30)  // 0 (the baseline), 10, 20, 30
+        #expect(up.reduce(0) { $0 + $1.count } == 4)
+        #expect(up.allSatisfy { $0.min == 1 })
+        #expect(jobs.allSatisfy { $0.series.labels == [Label("instance", "127.0.0.1:\(server.port)"), Label("job", "a")] })
+        try await server.close()
+    }
+
+    /// A cancelled fetch (the server stopping) ends at once, not at its deadline. (Without that, this test runs into its time limit.)
     @Test(.timeLimit(.minutes(1))) func aCancelledScrapeEndsAtOnce() async throws {
         let server = try await HandWrittenServer { _, _ in .silence }
         let connection = try #require(ScrapeConnection(url: "http://127.0.0.1:\(server.port)/metrics"))
@@ -199,10 +236,7 @@ struct ScrapeConnectionTests {
         while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         scrape.cancel()
         await #expect(throws: ExpositionSource.Failure.self) { try await scrape.value }
-        let pause = Task { await connection.pause(.seconds(600)) }
-        pause.cancel()
-        await pause.value
-        await connection.close()
+        connection.close()
         try await server.close()
     }
 

@@ -45,7 +45,15 @@ public actor IngestPipeline {
     /// stamped more than `maximumAhead` after now are dropped; returns how many.
     @discardableResult
     nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async -> Int {
-        if !baselinesResumed.load(ordering: .acquiring) { await resumeBaselines() }
+        if let dropped = ingestIfResumed(observations) { return dropped }
+        await resumeBaselines()
+        return ingestIfResumed(observations) ?? 0
+    }
+
+    /// `ingest` without waiting, for callers on an event loop: nil (and nothing taken) while the
+    /// stored baselines are not yet resumed; then the caller goes the way of `ingest`.
+    nonisolated func ingestIfResumed(_ observations: [SampleMapper.Observation]) -> Int? {
+        guard baselinesResumed.load(ordering: .acquiring) else { return nil }
         let limit = now() + Self.maximumAhead
         return accumulator.withLock { $0.observe(observations, notAfter: limit) }
     }

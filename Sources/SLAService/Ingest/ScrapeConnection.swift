@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import Synchronization
 
 /// One scrape target's HTTP/1.1 connection, kept open from one scrape to the next: a request
 /// made once, written as is, and its answer gathered into one buffer by the connection's handler.
@@ -10,13 +11,14 @@ import NIOPosix
 /// AsyncHTTPClient, which does TLS and redirects. Its client costs about a quarter of the
 /// collector's CPU at 200 targets; this costs a write and the reads of the answer.
 ///
-/// The connection is an actor on its channel's event loop, and a target's scrape loop runs
-/// isolated to it: waiting for a scrape's answer, reading it and sleeping until the next one
-/// happen on that one thread, with no hop to another.
-public actor ScrapeConnection {
-    public nonisolated let eventLoop: any EventLoop
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
-
+/// A scrape is callbacks on the connection's event loop, with no task to suspend and resume
+/// (`fetch(deadline:done:)`): `ScrapeCycle` chains a target's scrapes that way. `fetch(timeout:)`
+/// is the same for a caller that awaits.
+///
+/// `@unchecked Sendable`: its mutable state (`channel`, `handler`) is touched only on
+/// `eventLoop` (the callback methods say so and assert it; the others hop there first).
+public final class ScrapeConnection: @unchecked Sendable {
+    public let eventLoop: any EventLoop
     let url: String
     /// Largest answer taken, unpacked.
     let limit: Int
@@ -25,8 +27,11 @@ public actor ScrapeConnection {
     let head: HTTPRequestHead
     /// `head` as bytes, made once.
     let request: ByteBuffer
-    var channel: (any Channel)?
-    var handler: NIOLoopBound<ResponseHandler>?
+    /// On `eventLoop` only.
+    private var channel: (any Channel)?
+    private var handler: ResponseHandler?
+    /// `close()` was called: no request goes out any more.
+    private var closed = false
 
     /// For `url` (an `http://` URL with a host); nil for anything else.
     public init?(
@@ -46,73 +51,107 @@ public actor ScrapeConnection {
         request = ByteBuffer(string: text + "\r\n")
     }
 
+    typealias Outcome = Result<ExpositionSource.Body, ExpositionSource.Failure>
+
     /// Fetches the exposition once, within `timeout` (connecting included).
     public func fetch(timeout: Duration) async throws(ExpositionSource.Failure) -> ExpositionSource.Body {
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
-        do {
-            var response: ResponseHandler.Response
-            do {
-                response = try await exchange(deadline: deadline)
-            } catch let error as ResponseHandler.Closed where error.reused {
-                // The server closed a kept connection before answering (an idle timeout): once more
-                // on a new one, as any HTTP client does for a GET.
-                response = try await exchange(deadline: deadline)
+        let cancelled = CancelMark()
+        // A cancelled fetch (the server stopping) ends now, not at its deadline: closing the
+        // channel fails the answer it waits for. Cancelled before it began, it does not begin.
+        let outcome: Outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                eventLoop.execute {
+                    guard !cancelled.isSet else {
+                        return continuation.resume(returning: .failure(self.failure(CancellationError(), timeout: timeout)))
+                    }
+                    self.fetch(deadline: deadline) { continuation.resume(returning: $0) }
+                }
             }
-            if (300..<400).contains(response.status), response.location != nil {
-                let rest = Duration.nanoseconds(max(.zero, deadline - .now()).nanoseconds)
-                return try await ExpositionSource.load(url, timeout: rest)  // AsyncHTTPClient follows redirects
-            }
-            guard (200..<300).contains(response.status) else { throw ExpositionSource.Failure(description: "\(url): HTTP status \(response.status)") }
-            return ExpositionSource.Body(
-                bytes: response.body, declaredFormat: response.contentType.flatMap(ExpositionFormat.init(contentType:)))
-        } catch let failure as ExpositionSource.Failure {
-            throw failure
-        } catch is ResponseHandler.TooBig {
-            throw ExpositionSource.Failure(description: "\(url): response larger than \(Self.size(limit))")
-        } catch is NIOHTTPDecompression.DecompressionError {
-            throw ExpositionSource.Failure(description: "\(url): response larger than \(Self.size(limit)) once unpacked")
-        } catch is ResponseHandler.Closed {
-            throw ExpositionSource.Failure(description: "\(url): the connection closed before the answer was complete")
-        } catch is ResponseHandler.TimedOut {
-            throw ExpositionSource.Failure(description: "\(url): no complete answer within \(timeout)")
-        } catch {
-            throw ExpositionSource.Failure(description: "\(url): \(UserFacingError.describeNetwork(error))")
-        }
-    }
-
-    /// One request and its answer, on the kept connection or a new one.
-    func exchange(deadline: NIODeadline) async throws -> ResponseHandler.Response {
-        let reused = channel?.isActive ?? false
-        let (channel, handler) = try await connected(deadline: deadline)
-        let promise = eventLoop.makePromise(of: ResponseHandler.Response.self)
-        handler.value.expect(promise, reused: reused)
-        // The head alone: `RequestWriter` sends the whole request for it (a GET has no body).
-        channel.writeAndFlush(HTTPClientRequestPart.head(head), promise: nil)
-        let timer = eventLoop.scheduleTask(deadline: deadline) {
-            promise.fail(ResponseHandler.TimedOut())
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
-        // A cancelled scrape (the server stopping) ends now, not at its deadline: closing the
-        // channel fails the answer it waits for.
-        return try await withTaskCancellationHandler {
-            try await value(of: promise.futureResult)
         } onCancel: {
-            channel.close(promise: nil)
+            cancelled.set()
+            eventLoop.execute { self.abandon() }
+        }
+        return try outcome.get()
+    }
+
+    /// Fetches the exposition once, by `deadline`; `done` is called once, on the event loop.
+    /// Call on the event loop.
+    func fetch(deadline: NIODeadline, done: @escaping (Outcome) -> Void) {
+        eventLoop.assertInEventLoop()
+        let timeout = Duration.nanoseconds(max(.zero, deadline - .now()).nanoseconds)
+        exchange(deadline: deadline) { result in
+            switch result {
+            case .success(let response):
+                if (300..<400).contains(response.status), response.location != nil {
+                    // AsyncHTTPClient follows redirects.
+                    let rest = Duration.nanoseconds(max(.zero, deadline - .now()).nanoseconds)
+                    let url = self.url, done = NIOLoopBound(done, eventLoop: self.eventLoop)
+                    Task {
+                        let outcome: Outcome
+                        do throws(ExpositionSource.Failure) { outcome = .success(try await ExpositionSource.load(url, timeout: rest)) } catch {
+                            outcome = .failure(error)
+                        }
+                        done.eventLoop.execute { done.value(outcome) }
+                    }
+                    return
+                }
+                guard (200..<300).contains(response.status) else {
+                    return done(.failure(.init(description: "\(self.url): HTTP status \(response.status)")))
+                }
+                done(.success(.init(bytes: response.body, declaredFormat: response.contentType.flatMap(ExpositionFormat.init(contentType:)))))
+            case .failure(let error):
+                done(.failure(self.failure(error, timeout: timeout)))
+            }
         }
     }
 
-    /// Waits for `future` here, on the event loop (`EventLoopFuture.get()` would wait on the
-    /// concurrency pool and come back).
-    func value<T: Sendable>(of future: EventLoopFuture<T>) async throws -> T {
-        try await withUnsafeThrowingContinuation { continuation in
-            future.whenComplete { continuation.resume(with: $0) }
+    /// What a failed exchange says to the user.
+    func failure(_ error: any Error, timeout: Duration) -> ExpositionSource.Failure {
+        switch error {
+        case is ResponseHandler.TooBig: .init(description: "\(url): response larger than \(Self.size(limit))")
+        case is NIOHTTPDecompression.DecompressionError: .init(description: "\(url): response larger than \(Self.size(limit)) once unpacked")
+        case is ResponseHandler.Closed: .init(description: "\(url): the connection closed before the answer was complete")
+        case is ResponseHandler.TimedOut: .init(description: "\(url): no complete answer within \(timeout)")
+        case is CancellationError: .init(description: "\(url): the scrape was cancelled")
+        default: .init(description: "\(url): \(UserFacingError.describeNetwork(error))")
         }
     }
 
-    func connected(deadline: NIODeadline) async throws -> (any Channel, NIOLoopBound<ResponseHandler>) {
-        if let channel, let handler, channel.isActive { return (channel, handler) }
+    /// One request and its answer, on the kept connection or a new one. A kept connection the
+    /// server closed before answering (an idle timeout) is replaced and asked once more, as any
+    /// HTTP client does for a GET. On the event loop.
+    func exchange(deadline: NIODeadline, retried: Bool = false, done: @escaping (Result<ResponseHandler.Response, any Error>) -> Void) {
+        let reused = channel?.isActive ?? false
+        connected(deadline: deadline) { connection in
+            switch connection {
+            case .failure(let error):
+                done(.failure(error))
+            case .success(let (channel, handler)):
+                let timer = self.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+                    handler.fail(ResponseHandler.TimedOut())
+                    channel.close(promise: nil)
+                }
+                handler.expect(reused: reused) { result in
+                    timer.cancel()
+                    if case .failure(let error as ResponseHandler.Closed) = result, error.reused, !retried {
+                        return self.exchange(deadline: deadline, retried: true, done: done)
+                    }
+                    done(result)
+                }
+                // The head alone: `RequestWriter` sends the whole request for it (a GET has no body).
+                channel.writeAndFlush(HTTPClientRequestPart.head(self.head), promise: nil)
+            }
+        }
+    }
+
+    /// The kept channel if it is open, else a new one. On the event loop.
+    func connected(deadline: NIODeadline, done: @escaping (Result<(any Channel, ResponseHandler), any Error>) -> Void) {
+        guard !closed else { return done(.failure(CancellationError())) }
+        if let channel, let handler, channel.isActive { return done(.success((channel, handler))) }
         channel?.close(promise: nil)
+        channel = nil
+        handler = nil
         let limit = limit, request = request
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(max(.milliseconds(1), deadline - .now()))
@@ -131,33 +170,41 @@ public actor ScrapeConnection {
                     try sync.addHandler(ResponseHandler(limit: limit))
                 }
             }
-        let channel = try await value(of: bootstrap.connect(host: host, port: port))
-        let handler = NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseHandler.self), eventLoop: eventLoop)
-        self.channel = channel
-        self.handler = handler
-        return (channel, handler)
+        bootstrap.connect(host: host, port: port).assumeIsolated().whenComplete { result in
+            done(
+                result.flatMap { channel in
+                    Result {
+                        guard !self.closed else {
+                            channel.close(promise: nil)
+                            throw CancellationError()
+                        }
+                        let handler = try channel.pipeline.syncOperations.handler(type: ResponseHandler.self)
+                        self.channel = channel
+                        self.handler = handler
+                        return (channel, handler)
+                    }
+                })
+        }
     }
 
     static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes" }
 
-    /// Closes the connection (the target is no longer scraped).
+    /// Closes the connection for good (the target is no longer scraped); a fetch under way
+    /// fails as cancelled, and later ones at once.
     public func close() {
+        eventLoop.execute {
+            self.closed = true
+            self.abandon()
+        }
+    }
+
+    /// Fails the fetch under way as cancelled (not as closed by the server, which would ask
+    /// again) and closes its channel. On the event loop.
+    private func abandon() {
+        handler?.fail(CancellationError())
         channel?.close(promise: nil)
         channel = nil
         handler = nil
-    }
-
-    /// Waits `duration` on the event loop (not on the concurrency pool's timer, which would wake
-    /// another thread to hand the task back here). Returns early when the task is cancelled.
-    public func pause(_ duration: Duration) async {
-        let promise = eventLoop.makePromise(of: Void.self)
-        let timer = eventLoop.scheduleTask(in: .nanoseconds(duration.nanoseconds)) { promise.succeed() }
-        await withTaskCancellationHandler {
-            _ = try? await value(of: promise.futureResult)
-        } onCancel: {
-            timer.cancel()
-            promise.succeed()
-        }
     }
 
     /// Sends the request, made once as bytes, for each request head written (instead of encoding
@@ -194,7 +241,8 @@ public actor ScrapeConnection {
         struct Closed: Error { var reused: Bool }
 
         let limit: Int
-        var waiting: EventLoopPromise<Response>?
+        /// Told the answer (or why there is none), once.
+        var waiting: ((Result<Response, any Error>) -> Void)?
         var reused = false
         var head: HTTPResponseHead?
         /// The answer's bytes so far, copied once out of the reads (the parser takes an array).
@@ -202,11 +250,19 @@ public actor ScrapeConnection {
 
         init(limit: Int) { self.limit = limit }
 
-        func expect(_ promise: EventLoopPromise<Response>, reused: Bool) {
-            waiting = promise
+        func expect(reused: Bool, _ done: @escaping (Result<Response, any Error>) -> Void) {
+            waiting = done
             self.reused = reused
             head = nil
             body = []
+        }
+
+        /// Ends the answer awaited with `error` (its deadline passed).
+        func fail(_ error: any Error) {
+            let waiting = waiting
+            self.waiting = nil
+            body = []
+            waiting?(.failure(error))
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -232,7 +288,7 @@ public actor ScrapeConnection {
                     location: head.headers.first(name: "Location"), body: body)
                 body = []
                 if !head.isKeepAlive { context.close(promise: nil) }
-                waiting.succeed(response)
+                waiting(.success(response))
             }
         }
 
@@ -241,17 +297,21 @@ public actor ScrapeConnection {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            waiting?.fail(Closed(reused: reused && head == nil))
-            waiting = nil
+            fail(Closed(reused: reused && head == nil))
             context.fireChannelInactive()
         }
 
         private func fail(_ error: any Error, _ context: ChannelHandlerContext) {
-            waiting?.fail(error)
-            waiting = nil
-            body = []
+            fail(error)
             context.close(promise: nil)
         }
+    }
+
+    /// Set once a fetch is cancelled, read by the fetch when it begins on the event loop.
+    final class CancelMark: Sendable {
+        private let mark = Atomic(false)
+        var isSet: Bool { mark.load(ordering: .acquiring) }
+        func set() { mark.store(true, ordering: .releasing) }
     }
 
     /// What a request needs of its URL.

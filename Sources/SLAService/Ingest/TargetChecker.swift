@@ -52,39 +52,77 @@ public struct TargetChecker: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
+                // Plain-http targets scrape as callbacks on their connections' event loops; the
+                // rest (https, files, probes) in a task each.
+                var cycles: [ScrapeCycle] = []
                 for check in checks {
-                    group.addTask {
-                        // A plain-http target's loop runs on its connection's event loop.
-                        if check.kind == "scrape", let connection = ScrapeConnection(url: check.url) {
-                            await self.loop(check, connection: connection)
-                            await connection.close()
-                        } else {
-                            await self.loop(check, connection: nil)
-                        }
+                    if check.kind == "scrape", let connection = ScrapeConnection(url: check.url) {
+                        cycles.append(ScrapeCycle(check: check, connection: connection, checker: self))
+                    } else {
+                        group.addTask { await self.loop(check) }
                     }
+                }
+                guard !cycles.isEmpty else { return }
+                for cycle in cycles { cycle.start() }
+                group.addTask {
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+                    // Stopped on their loops: nothing of theirs runs after this returns.
+                    for cycle in cycles { try? await cycle.stop().get() }
                 }
             }
         }
     }
 
-    private func loop(_ check: Check, connection: isolated ScrapeConnection?) async {
-        let dimensions = [("service", check.service), ("kind", check.kind), ("instance", Self.instance(check.url))]
-        // Created on the first result, so no target reads "down" before it was ever checked.
-        var gauges: (up: Gauge, duration: Gauge)?
+    private func loop(_ check: Check) async {
         let interval = Double(check.interval.milliseconds)
         // Spread first fetches over the interval so a hundred targets do not all fire at once.
-        await Self.pause(.milliseconds(Int64(Double.random(in: 0..<interval))), on: connection)
-        var wasUp: Bool?
+        try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
-        let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
-        let ahead = Counter(
-            label: "hms_samples_dropped_total", dimensions: [("service", check.service), ("reason", "ahead_of_clock")], factory: metrics)
-        var wasAhead = false
+        var recorder = Recorder(check: check, checker: self)
         while !Task.isCancelled {
             let clock = ContinuousClock()
             let start = clock.now
-            let (outcome, samples, dropped) = await fetch(check, reader: &reader, connection: connection)
+            let (outcome, samples, dropped) = await fetch(check, reader: &reader)
             let elapsed = Self.seconds(clock.now - start)
+            recorder.record(failure: outcome, samples: samples, ahead: dropped, elapsed: elapsed)
+            try? await Task.sleep(for: Self.pause(after: elapsed, interval: check.interval))
+        }
+    }
+
+    /// How long to wait after a check that took `elapsed` seconds: the interval, less the check's
+    /// time, give or take 5% (so targets that start together drift apart).
+    static func pause(after elapsed: Double, interval: ConfigDuration) -> Duration {
+        let interval = Double(interval.milliseconds)
+        let jitter = Double.random(in: -0.05...0.05) * interval
+        return .milliseconds(Int64(max(0, interval + jitter - elapsed * 1000)))
+    }
+
+    /// What a check's results leave on the server's own metrics and log: `hms_target_up`,
+    /// `hms_target_duration_seconds`, samples ingested and dropped, and a line when the target
+    /// goes down or up or its clock runs ahead (once per change, not per check). One per check.
+    struct Recorder {
+        let check: Check
+        let logger: Logger
+        let metrics: any MetricsFactory
+        let ingested: Counter
+        let ahead: Counter
+        let dimensions: [(String, String)]
+        // Created on the first result, so no target reads "down" before it was ever checked.
+        var gauges: (up: Gauge, duration: Gauge)?
+        var wasUp: Bool?
+        var wasAhead = false
+
+        init(check: Check, checker: TargetChecker) {
+            self.check = check
+            logger = checker.logger
+            metrics = checker.metrics
+            ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
+            ahead = Counter(
+                label: "hms_samples_dropped_total", dimensions: [("service", check.service), ("reason", "ahead_of_clock")], factory: metrics)
+            dimensions = [("service", check.service), ("kind", check.kind), ("instance", TargetChecker.instance(check.url))]
+        }
+
+        mutating func record(failure: String?, samples: Int, ahead dropped: Int, elapsed: Double) {
             if samples > dropped { ingested.increment(by: Int64(samples - dropped)) }
             if dropped > 0 { ahead.increment(by: Int64(dropped)) }
             if (dropped > 0) != wasAhead {
@@ -106,29 +144,17 @@ public struct TargetChecker: Service {
                     Gauge(label: "hms_target_duration_seconds", dimensions: dimensions, factory: metrics)
                 )
             gauges = (up, duration)
-            up.record(outcome == nil ? 1 : 0)
+            up.record(failure == nil ? 1 : 0)
             duration.record(elapsed)
-            let isUp = outcome == nil
+            let isUp = failure == nil
             if wasUp != isUp {
-                if let outcome {
-                    logger.warning("target down", metadata: ["url": "\(check.url)", "service": "\(check.service)", "reason": "\(outcome)"])
+                if let failure {
+                    logger.warning("target down", metadata: ["url": "\(check.url)", "service": "\(check.service)", "reason": "\(failure)"])
                 } else if wasUp != nil {
                     logger.info("target up again", metadata: ["url": "\(check.url)", "service": "\(check.service)"])
                 }
                 wasUp = isUp
             }
-            let jitter = Double.random(in: -0.05...0.05) * interval
-            let wait = max(0, interval + jitter - elapsed * 1000)
-            await Self.pause(.milliseconds(Int64(wait)), on: connection)
-        }
-    }
-
-    /// Sleeps on the connection's event loop if there is one.
-    static func pause(_ duration: Duration, on connection: isolated ScrapeConnection?) async {
-        if let connection {
-            await connection.pause(duration)
-        } else {
-            try? await Task.sleep(for: duration)
         }
     }
 
@@ -140,45 +166,18 @@ public struct TargetChecker: Service {
 
     /// Why the check failed (nil when it passed), how many samples went to the pipeline, and how
     /// many of those it dropped as stamped too far ahead (`IngestPipeline.maximumAhead`);
-    /// `reader` keeps what this check's earlier scrapes make cheap to read again, `connection`
-    /// (for plain http) the connection its requests go on.
-    func fetch(
-        _ check: Check, reader: inout ScrapeReader, connection: isolated ScrapeConnection? = nil
-    ) async -> (failure: String?, samples: Int, ahead: Int) {
+    /// `reader` keeps what this check's earlier scrapes make cheap to read again.
+    func fetch(_ check: Check, reader: inout ScrapeReader) async -> (failure: String?, samples: Int, ahead: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
         if check.kind == "scrape" {
-            var outcome: String?
-            var observations: [SampleMapper.Observation] = []
-            do {
-                let body =
-                    if let connection {
-                        try await connection.fetch(timeout: check.timeout.duration)
-                    } else {
-                        try await ExpositionSource.load(check.url, timeout: check.timeout.duration)
-                    }
-                let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
-                let read = reader.read(body.bytes, format: format, scrapedAt: startedAt)
-                if let first = read.errors.first {
-                    outcome = "invalid exposition (\(read.errors.count) errors), first at \(first)"
-                } else {
-                    observations = read.observations
-                }
-            } catch {
-                outcome = error.description
-            }
-            let samples = observations.count
-            let seconds = Self.seconds(clock.now - start)
-            let series = reader.scrapeSeries
-            observations += [
-                .init(series: series.up, value: outcome == nil ? 1 : 0, at: startedAt),
-                .init(series: series.duration, value: seconds, at: startedAt),
-                .init(series: series.samples, value: Double(samples), at: startedAt),
-            ]
-            // One hop to the pipeline per scrape.
+            let body: Result<ExpositionSource.Body, ExpositionSource.Failure>
+            do throws(ExpositionSource.Failure) { body = .success(try await ExpositionSource.load(check.url, timeout: check.timeout.duration)) } catch
+            { body = .failure(error) }
+            let (failure, observations, samples) = Self.observations(of: body, reader: &reader, startedAt: startedAt, since: start)
             let ahead = await pipeline?.ingest(observations) ?? 0
-            return (outcome, samples, ahead)
+            return (failure, samples, ahead)
         }
         let outcome = await probe(check)
         let probeLabels = reader.targetLabels
@@ -189,6 +188,38 @@ public struct TargetChecker: Service {
                 at: startedAt),
         ])
         return (outcome, 0, 0)
+    }
+
+    /// A scrape's observations: its samples (none if its exposition has errors) and the three
+    /// series Prometheus adds (`up`, `scrape_duration_seconds` since `start`,
+    /// `scrape_samples_scraped`), all at `startedAt`; why it failed, and how many samples it had.
+    static func observations(
+        of body: Result<ExpositionSource.Body, ExpositionSource.Failure>, reader: inout ScrapeReader, startedAt: Int64,
+        since start: ContinuousClock.Instant
+    ) -> (failure: String?, observations: [SampleMapper.Observation], samples: Int) {
+        var failure: String?
+        var observations: [SampleMapper.Observation] = []
+        switch body {
+        case .success(let body):
+            let format = body.declaredFormat ?? ExpositionFormat.sniff(body.bytes)
+            let read = reader.read(body.bytes, format: format, scrapedAt: startedAt)
+            if let first = read.errors.first {
+                failure = "invalid exposition (\(read.errors.count) errors), first at \(first)"
+            } else {
+                observations = read.observations
+            }
+        case .failure(let error):
+            failure = error.description
+        }
+        let samples = observations.count
+        let seconds = Self.seconds(ContinuousClock.now - start)
+        let series = reader.scrapeSeries
+        observations += [
+            .init(series: series.up, value: failure == nil ? 1 : 0, at: startedAt),
+            .init(series: series.duration, value: seconds, at: startedAt),
+            .init(series: series.samples, value: Double(samples), at: startedAt),
+        ]
+        return (failure, observations, samples)
     }
 
     /// An uptime check: status (any 2xx, or the listed codes) and, if asked, a body substring.
