@@ -23,7 +23,8 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-first=$((20000 + RANDOM % 20000))
+# Below the ephemeral range (32768 up), where free_port's picks and outgoing connections live.
+first=$((20000 + RANDOM % 12000))
 ours_port=$(free_port); prom_port=$(free_port)
 
 swift build -c release --product hms-ops --scratch-path .build-release >/dev/null
@@ -31,6 +32,8 @@ bin=.build-release/release/hms-ops
 
 python3 benchmarks/ingest/targets.py "$first" "$targets" >"$work/targets.log" 2>&1 &
 pids+=($!)
+for _ in $(seq 1 100); do grep -q "^serving" "$work/targets.log" && break; sleep 0.1; done
+grep -q "^serving" "$work/targets.log" || { echo "the simulated targets did not start:"; cat "$work/targets.log"; exit 1; }
 
 {
   echo "data_dir: $work/hms"
@@ -68,6 +71,7 @@ appended() { curl -s "http://127.0.0.1:$prom_port/metrics" | awk '/^prometheus_t
 echo "warming up for ${warmup}s ($targets targets x 1,000 series, every 15 s)..."
 sleep "$warmup"
 c0=$(cpu "$ours"); o0=$(cpu_self "$ours"); p0=$(cpu "$theirs"); s0=$(ingested); a0=$(appended)
+cpu_each "$ours" >"$work/cpu0"; window_start=$(date -u +%H:%M:%S)
 echo "measuring for ${duration}s..."
 if [ -n "${PROFILE:-}" ]; then  # PROFILE=FILE: perf samples of hms-ops itself meanwhile
   perf record -F "${PROFILE_FREQ:-199}" -g -p "$ours" -o "$PROFILE" -- sleep "$duration" >/dev/null 2>&1
@@ -75,6 +79,7 @@ else
   sleep "$duration"
 fi
 c1=$(cpu "$ours"); o1=$(cpu_self "$ours"); p1=$(cpu "$theirs"); s1=$(ingested); a1=$(appended)
+cpu_each "$ours" >"$work/cpu1"; window_end=$(date -u +%H:%M:%S)
 if [ -n "${SMAPS:-}" ]; then  # SMAPS=1: hms-ops' largest mappings by PSS (KiB), to see where its memory is
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6) } /^Pss:/ { pss[name] += $2 } END { for (n in pss) print pss[n], n }' \
     /proc/"$ours"/smaps | sort -rn | head -12
@@ -90,3 +95,5 @@ awk -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v p="$(awk -v a
   printf "CPU ratio (hms-ops / Prometheus, per sample): %.2f (goal: at most 0.5)\n", (c / s) / (p / a)
   printf "memory (PSS): hms-ops + PostgreSQL %d MiB (hms-ops itself %d MiB), Prometheus %d MiB, ratio %.2f\n", om, sm, pm, om / pm
 }'
+echo "measured $window_start-$window_end UTC; hms-ops and PostgreSQL by process:"
+cpu_by_role "$work/cpu0" "$work/cpu1"
