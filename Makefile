@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
 # Debian packages the build, the embedded database and the tests need.
-APT_PACKAGES := postgresql libpq-dev libxml2-dev curl ca-certificates python3 python3-pip
+APT_PACKAGES := postgresql libpq-dev libxml2-dev zlib1g-dev curl ca-certificates python3 python3-pip
 BIN := .build/debug/hms-ops
 # Extra flags for `make up`, e.g. make up ARGS="--port 9191"
 ARGS ?=

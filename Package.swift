@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "SLAService",
             dependencies: [
-                "CostModel", "Widgets", "ReportGen", "CProcessShims",
+                "CostModel", "Widgets", "ReportGen", "CProcessShims", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -48,6 +48,8 @@ let package = Package(
             ]
         ),
         .target(name: "CProcessShims"),
+        // The system's zlib (Debian's zlib1g-dev, which Swift itself needs), for gzip answers.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CostModel"),
         .target(name: "Widgets", resources: [.copy("Resources/ops-sla-card.js")]),
         .target(name: "ReportGen"),

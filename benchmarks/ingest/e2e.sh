@@ -97,3 +97,9 @@ awk -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v p="$(awk -v a
 }'
 echo "measured $window_start-$window_end UTC; hms-ops and PostgreSQL by process:"
 cpu_by_role "$work/cpu0" "$work/cpu1"
+# Anything hms-ops warned about (a slow or failed write shows here: its rows then take the
+# costlier row path until the spool is replayed).
+if grep -qiE '"?(warning|error)' "$work/hms-ops.log"; then
+  echo "hms-ops warned $(grep -ciE 'warning|error' "$work/hms-ops.log") times; the last:"
+  grep -iE 'warning|error' "$work/hms-ops.log" | tail -n 5 | cut -c1-300
+fi
