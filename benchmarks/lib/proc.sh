@@ -55,6 +55,7 @@ cpu_by_role() {
       sub(/ [0-9.]+\(?[0-9]*\)? .*$/, "", name)
       if (name ~ /^postgres: /) { sub(/^postgres: /, "", name); sub(/ .*(idle|INSERT|SELECT|UPDATE|COPY|DELETE|BIND|PARSE).*$/, "", name); name = "postgres: " name }
       else if (name ~ /postgres -D|bin\/postgres/) name = "postgres: postmaster"
+      else if (name ~ /hms-ops /) name = "hms-ops"
       role[name] += ($3 - own0[$1]) / hz
       exited += (($2 - $3) - (all0[$1] - own0[$1])) / hz
     }

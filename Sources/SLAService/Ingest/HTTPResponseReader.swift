@@ -334,7 +334,7 @@ struct HTTPResponseReader {
         for byte in bytes.prefix(80) {
             switch byte {
             case 0x20..<0x7F where byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\"): out.unicodeScalars.append(Unicode.Scalar(byte))
-            default: out += "\\x" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            default: out += "\\x" + Hex.encode(CollectionOfOne(byte))
             }
         }
         return out + (bytes.count > 80 ? "…\"" : "\"")
@@ -399,8 +399,4 @@ extension UInt8 {
     fileprivate var isHexDigit: Bool {
         (48...57).contains(self) || (65...70).contains(self) || (97...102).contains(self)
     }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -28,11 +28,10 @@ final class ScrapeCycle: @unchecked Sendable {
         recorder = TargetChecker.Recorder(check: check, checker: checker)
     }
 
-    /// The first scrape comes at a random point of the first interval, so a hundred targets
-    /// do not all fire at once.
+    /// The first scrape comes at a random point of the first interval (`TargetChecker.firstPause`).
     func start() {
-        let delay = Int64(Double.random(in: 0..<Double(check.interval.milliseconds)))
-        eventLoop.execute { self.schedule(in: .milliseconds(delay)) }
+        let delay = TargetChecker.firstPause(interval: check.interval)
+        eventLoop.execute { self.schedule(after: delay) }
     }
 
     /// Ends the cycle: no scrape starts after the returned future completes, and one under way
@@ -46,9 +45,9 @@ final class ScrapeCycle: @unchecked Sendable {
         }
     }
 
-    private func schedule(in delay: TimeAmount) {
+    private func schedule(after delay: Duration) {
         guard !stopped else { return }
-        timer = eventLoop.assumeIsolated().scheduleTask(in: delay) { self.scrape() }
+        timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanoseconds)) { self.scrape() }
     }
 
     private func scrape() {
@@ -76,6 +75,6 @@ final class ScrapeCycle: @unchecked Sendable {
         guard !stopped else { return }
         let elapsed = TargetChecker.seconds(ContinuousClock.now - start)
         recorder.record(failure: failure, samples: samples, ahead: ahead, elapsed: elapsed)
-        schedule(in: .nanoseconds(TargetChecker.pause(after: elapsed, interval: check.interval).nanoseconds))
+        schedule(after: TargetChecker.pause(after: elapsed, interval: check.interval))
     }
 }

@@ -74,9 +74,7 @@ public struct TargetChecker: Service {
     }
 
     private func loop(_ check: Check) async {
-        let interval = Double(check.interval.milliseconds)
-        // Spread first fetches over the interval so a hundred targets do not all fire at once.
-        try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0..<interval))))
+        try? await Task.sleep(for: Self.firstPause(interval: check.interval))
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
         var recorder = Recorder(check: check, checker: self)
         while !Task.isCancelled {
@@ -87,6 +85,12 @@ public struct TargetChecker: Service {
             recorder.record(failure: outcome, samples: samples, ahead: dropped, elapsed: elapsed)
             try? await Task.sleep(for: Self.pause(after: elapsed, interval: check.interval))
         }
+    }
+
+    /// How long to wait before a check's first fetch: a random point of its first interval, so a
+    /// hundred targets do not all fire at once.
+    static func firstPause(interval: ConfigDuration) -> Duration {
+        .milliseconds(Int64(Double.random(in: 0..<Double(interval.milliseconds))))
     }
 
     /// How long to wait after a check that took `elapsed` seconds: the interval, less the check's
