@@ -57,6 +57,9 @@ struct ImportOptions: ParsableArguments {
         if summary.tooOld > 0 { parts.append("\(summary.tooOld) samples skipped: older than the longest retention") }
         if summary.inFuture > 0 { parts.append("\(summary.inFuture) samples skipped: more than 5 minutes in the future") }
         if summary.outOfOrder > 0 { parts.append("\(summary.outOfOrder) samples skipped: not newer than their series' previous sample") }
+        if summary.refused > 0 {
+            parts.append("\(summary.refused) samples skipped: their series cannot be stored (first: \(summary.refusal ?? "invalid labels"))")
+        }
         return parts.joined(separator: "\n")
     }
 }

@@ -66,6 +66,10 @@ struct PushTests {
         ("/push/job/j", "x{ 1\n", .badRequest, "invalid"),
         ("/push/job/j/odd", "x 1\n", .badRequest, "label/value pairs"),
         ("/push/job/j/bad-name/v", "x 1\n", .badRequest, "not a label name"),
+        ("/push/job/j", "c{v=\"a\u{0}b\"} 1\n", .badRequest, "line 1: label v of c holds a NUL character"),
+        ("/push/job/j/v/a%00b", "c 1\n", .badRequest, "no NUL"),
+        ("/push/job/j/v@base64/YQBi", "c 1\n", .badRequest, "without NUL"),
+        ("/push/job/j", "c{v=\"\(String(repeating: "x", count: 5000))\"} 1\n", .badRequest, "5000 bytes long; at most 4096"),
     ])
     func badPushesAreRefusedWithAReason(_ uri: String, _ body: String, status: HTTPResponse.Status, message: String) async throws {
         try await withApp { http, store in

@@ -51,11 +51,46 @@ struct RemoteWriteRouteTests {
                 body: Self.body("jobs_total", [(3, Self.now + 60_000), (9, Self.now + 3_600_000)])
             ) { response in
                 #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("1 of 2 samples are stamped more than 5 minutes ahead of this server's clock"))
+                let text = String(buffer: response.body)
+                #expect(text.contains("1 of 2 samples were not stored (the others were): 1 stamped more than 5 minutes ahead of this server's clock"))
             }
         }
         let (ahead, states) = pipeline.accumulator.withLock { ($0.aheadSamples, $0.states) }
         #expect(ahead == 1)
         #expect(states.first { $0.key.metric == "jobs_total" }?.value.baseline?.value == 3, "the sample an hour ahead is not the baseline")
+    }
+
+    /// Timestamps no clock can give (Int64's ends, before 1970) and names storage cannot keep
+    /// (a NUL) are refused with a 400 that says which and why; the server stays up, and the
+    /// good samples of the same request are kept.
+    @Test(arguments: [
+        ("jobs_total", Int64.min, "stamped before 1970 or after 9999"),
+        ("jobs_total", Int64.max, "stamped more than 5 minutes ahead"),
+        ("jobs_total", -1, "stamped before 1970 or after 9999"),
+        ("jobs\u{0}total", 1_790_856_170_000, "NUL character"),
+    ])
+    func impossibleTimesAndUnstorableNamesAreRefused(_ name: String, _ at: Int64, _ message: String) async throws {
+        let pipeline = IngestPipeline(writer: nil, grace: 0, logger: TestDatabase.logger, now: { Self.now })
+        var config = DemoConfig.make(demoPort: 8000)
+        config.adminToken = "write-token-0123456789"
+        let app = buildApplication(config, dependencies: .init(pipeline: pipeline), logger: TestDatabase.logger)
+        try await app.test(.router) { http in
+            let headers: HTTPFields = [
+                .authorization: "Bearer write-token-0123456789", .contentEncoding: "snappy", .contentType: "application/x-protobuf",
+            ]
+            try await http.execute(uri: "/api/v1/write", method: .post, headers: headers, body: Self.body(name, [(1, at)])) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(text.contains("1 of 1 samples were not stored"))
+                #expect(text.contains(message), "\(text)")
+                #expect(!text.contains("\u{0}"))
+            }
+            try await http.execute(
+                uri: "/api/v1/write", method: .post, headers: headers, body: Self.body("jobs_total", [(2, Self.now - 1_000)])
+            ) { #expect($0.status == .noContent) }
+        }
+        let states = pipeline.accumulator.withLock { $0.states }
+        #expect(states.count == 1)
+        #expect(states.first?.key.metric == "jobs_total")
     }
 }

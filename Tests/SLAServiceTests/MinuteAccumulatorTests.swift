@@ -161,8 +161,8 @@ struct MinuteAccumulatorTests {
         var acc = MinuteAccumulator(grace: 0)
         let limit = Self.at(1, 0)
         let observed = { (value: Double, at: Int64) in SampleMapper.Observation(series: Self.claims, value: value, at: at) }
-        #expect(acc.observe([observed(100, Self.at(0, 0)), observed(1_000_000, Self.at(90, 0))], notAfter: limit) == 1)
-        #expect(acc.observe([observed(110, Self.at(0, 30)), observed(120, limit)], notAfter: limit) == 0)
+        #expect(acc.observe([observed(100, Self.at(0, 0)), observed(1_000_000, Self.at(90, 0))], notAfter: limit).ahead == 1)
+        #expect(acc.observe([observed(110, Self.at(0, 30)), observed(120, limit)], notAfter: limit).total == 0)
         #expect(acc.aheadSamples == 1)
         #expect(increases(acc.close(now: Self.at(100, 0))) == [0: 10, 1: 10])
     }
@@ -236,5 +236,45 @@ struct OrderedAccumulatorTests {
         #expect(ordered.outOfOrder == 2)
         let rows = ordered.takeAll()
         #expect(rows.map(\.count) == [1, 1] && rows.map(\.last) == [1, 4])
+    }
+    /// Times no clock gives (Int64's ends, before 1970, past 9999) and series storage cannot
+    /// keep are dropped and counted, whatever entry they came from: none traps, none is kept.
+    @Test func impossibleTimesAndUnstorableSeriesAreDroppedAndCounted() {
+        var acc = MinuteAccumulator(grace: 0)
+        let nul = SeriesKey(metric: "c", labels: [Label("v", "a\u{0}b")], kind: .counter)
+        let observed = { (series: SeriesKey, at: Int64) in SampleMapper.Observation(series: series, value: 1, at: at) }
+        let dropped = acc.observe(
+            [
+                observed(MinuteAccumulatorTests.claims, .min), observed(MinuteAccumulatorTests.claims, -1),
+                observed(MinuteAccumulatorTests.claims, SampleTime.latest + 1),
+                observed(nul, MinuteAccumulatorTests.at(0, 0)), observed(nul, MinuteAccumulatorTests.at(0, 5)),
+                observed(MinuteAccumulatorTests.claims, MinuteAccumulatorTests.at(0, 1)),
+            ], notAfter: .max)
+        #expect(dropped.outOfRange == 3)
+        #expect(dropped.refused == 2)
+        #expect(dropped.refusal?.contains("label v of c holds a NUL character") == true)
+        #expect(acc.states.keys.map(\.metric) == ["claims_total"])
+        acc.seed(MinuteAccumulatorTests.claims, value: 1, at: .min)  // a stored time out of range is no baseline
+        #expect(acc.states[MinuteAccumulatorTests.claims]?.baseline?.at == MinuteAccumulatorTests.at(0, 1))
+        var ordered = OrderedAccumulator()
+        #expect(ordered.observe(MinuteAccumulatorTests.claims, value: 1, at: .min) != nil)
+        #expect(ordered.observe(nul, value: 1, at: MinuteAccumulatorTests.at(0, 0))?.contains("NUL") == true)
+        #expect(ordered.seriesCount == 0)
+    }
+
+    @Test(
+        arguments: [
+            ("ok", [Label("a", "b")], nil),
+            ("", [], "the metric name is empty"),
+            ("m\u{0}", [], "the metric name (m?) holds a NUL character"),
+            ("m", [Label("", "v")], "a label name of m is empty"),
+            ("m", [Label("a\u{0}", "v")], "holds a NUL character"),
+            ("m", [Label("a", String(repeating: "v", count: 4097))], "label a of m is 4097 bytes long; at most 4096 are kept"),
+            ("m", (0..<65).map { Label("l\($0)", "v") }, "m has 65 labels; at most 64 are kept"),
+            (String(repeating: "m", count: 257), [], "is 257 bytes long; at most 256 are kept"),
+        ] as [(String, [Label], String?)])
+    func seriesLimitsSayWhatIsWrong(_ metric: String, _ labels: [Label], _ problem: String?) {
+        let found = SeriesLimits.standard.problem(metric: metric, labels: labels)
+        if let problem { #expect(found?.contains(problem) == true, "\(found ?? "nil")") } else { #expect(found == nil) }
     }
 }

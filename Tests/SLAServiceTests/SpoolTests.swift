@@ -54,4 +54,27 @@ struct SpoolTests {
     @Test func crc32MatchesTheStandardCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     }
+
+    /// Every float a row may hold comes back from the spool bit for bit: plain JSON has no
+    /// +Inf, and one +Inf gauge once made a whole batch unspoolable (lost at shutdown).
+    @Test func spooledRowsKeepEveryFloatExactly() throws {
+        let values: [Double] = [
+            0.1, -0.0, 0, 1e308, -1e308, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 5e-324, 1.0 / 3, .infinity, -.infinity, .nan,
+        ]
+        let series = SeriesKey(metric: "g", labels: [Label("a", "\"\\\n\u{1}")], kind: .gauge)
+        let rows = values.enumerated().map { index, value in
+            MinuteAccumulator.Row(
+                series: series, minute: Int64(index) * 60_000, increase: value, min: value, max: nil, sum: value, count: 1, last: value,
+                lastTimestamp: Int64(index) * 60_000 + 1)
+        }
+        let back = try SpoolPayload.decode(try SpoolPayload.encode(rows))
+        #expect(back.count == rows.count)
+        for (row, read) in zip(rows, back) {
+            for (a, b) in [(row.increase, read.increase), (row.min, read.min), (row.sum, read.sum), (row.last, read.last)] {
+                let (x, y) = (try #require(a), try #require(b))
+                #expect(x.isNaN ? y.isNaN : x.bitPattern == y.bitPattern, "\(x) came back as \(y)")
+            }
+            #expect(read.max == nil && read.series == series && read.lastTimestamp == row.lastTimestamp)
+        }
+    }
 }

@@ -12,6 +12,10 @@ public struct ImportSummary: Sendable, Equatable {
     public var inFuture = 0
     /// Samples not newer than their series' previous one (repeated or out of order): skipped.
     public var outOfOrder = 0
+    /// Samples of series that cannot be stored (`SeriesLimits`): skipped.
+    public var refused = 0
+    /// Why the first refused sample was refused.
+    public var refusal: String?
     /// Minute rows sent to the database (minutes already stored keep their rows).
     public var rows = 0
     /// Distinct series.
@@ -44,7 +48,7 @@ public struct BackfillSink {
         self.writer = writer
         self.now = now
         let longest = max(retention.minute.milliseconds, retention.hour.milliseconds, retention.day.milliseconds)
-        oldest = now - longest
+        oldest = max(SampleTime.earliest, now - longest)
         newest = now + IngestPipeline.maximumAhead
         self.batchRows = batchRows
     }
@@ -56,8 +60,10 @@ public struct BackfillSink {
             summary.tooOld += 1
         } else if ms > newest {
             summary.inFuture += 1
+        } else if let problem = accumulator.observe(series, value: value, at: ms) {
+            summary.refused += 1
+            if summary.refusal == nil { summary.refusal = problem }
         } else {
-            accumulator.observe(series, value: value, at: ms)
             summary.oldest = min(summary.oldest ?? ms, ms)
             summary.newest = max(summary.newest ?? ms, ms)
         }
@@ -84,7 +90,7 @@ public struct BackfillSink {
         summary.rows += rows.count
         summary.outOfOrder = accumulator.outOfOrder
         summary.series = accumulator.seriesCount
-        summary.imported = summary.samples - summary.tooOld - summary.inFuture - summary.outOfOrder
+        summary.imported = summary.samples - summary.tooOld - summary.inFuture - summary.outOfOrder - summary.refused
     }
 }
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -88,6 +89,10 @@ func buildRouter(
     WidgetRoutes().register(on: router)
     publicRoutes.register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
-    if let pipeline { RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken)).register(on: router) }
+    if let pipeline {
+        let ingested = Counter(
+            label: "hms_samples_ingested_total", dimensions: [("source", "remote_write")], factory: PrometheusMetricsFactory(registry: registry))
+        RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken), ingested: ingested).register(on: router)
+    }
     return router
 }

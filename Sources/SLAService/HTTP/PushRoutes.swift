@@ -7,6 +7,8 @@ import Hummingbird
 struct PushRoutes: Sendable {
     let store: PushStore
     let gate: AdminGate
+    /// What a pushed series may hold (checked here, so a push that cannot be stored is a 400).
+    var limits = SeriesLimits.standard
     static let maximumBodyBytes = 16 << 20
 
     func register(on router: Router<AppRequestContext>) {
@@ -33,6 +35,9 @@ struct PushRoutes: Sendable {
             for sample in family.samples {
                 if sample.timestamp != nil {
                     throw APIError(.badRequest, "line \(sample.line): pushed samples must not carry timestamps")
+                }
+                if let problem = limits.problem(metric: sample.name, labels: sample.labels + group.labels.filter { sample.label($0.name) == nil }) {
+                    throw APIError(.badRequest, "line \(sample.line): \(problem)")
                 }
                 for label in group.labels {
                     if let value = sample.label(label.name), value != label.value {
@@ -72,14 +77,14 @@ struct PushRoutes: Sendable {
     }
 
     static func decode(_ text: String, base64: Bool) throws -> String {
-        guard let unescaped = text.removingPercentEncoding, unescaped.utf8.count <= 1024 else {
-            throw APIError(.badRequest, "a label value in the URL is not valid")
+        guard let unescaped = text.removingPercentEncoding, unescaped.utf8.count <= 1024, !SeriesLimits.holdsNUL(unescaped) else {
+            throw APIError(.badRequest, "a label value in the URL is not valid (percent-encoded UTF-8, at most 1024 bytes, no NUL)")
         }
         guard base64 else { return unescaped }
         var normalized = unescaped.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while normalized.count % 4 != 0 { normalized += "=" }
-        guard let data = Data(base64Encoded: normalized), let value = String(data: data, encoding: .utf8) else {
-            throw APIError(.badRequest, "a @base64 label value is not base64url-encoded UTF-8")
+        guard let data = Data(base64Encoded: normalized), let value = String(data: data, encoding: .utf8), !SeriesLimits.holdsNUL(value) else {
+            throw APIError(.badRequest, "a @base64 label value is not base64url-encoded UTF-8 (without NUL)")
         }
         return value
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Hummingbird
 
@@ -10,6 +11,8 @@ import Hummingbird
 struct RemoteWriteRoutes: Sendable {
     let pipeline: IngestPipeline
     let gate: AdminGate
+    /// `hms_samples_ingested_total{source="remote_write"}`: samples stored.
+    let ingested: Counter?
     static let maximumBodyBytes = 32 << 20
     static let maximumDecodedBytes = 64 << 20
 
@@ -23,7 +26,7 @@ struct RemoteWriteRoutes: Sendable {
             throw APIError(.unsupportedMediaType, "remote-write bodies must be snappy-compressed (Content-Encoding: snappy)")
         }
         let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a remote-write request")
-        let observations: [SampleMapper.Observation]
+        let observations: (kept: [SampleMapper.Observation], nameless: Int)
         do {
             let raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)
             observations = Self.observations(try WriteRequest(decoding: raw))
@@ -32,25 +35,40 @@ struct RemoteWriteRoutes: Sendable {
         } catch let failure as WriteRequest.Failure {
             throw APIError(.badRequest, "not a remote-write WriteRequest: \(failure)")
         }
-        let ahead = await pipeline.ingest(observations)
-        guard ahead == 0 else {
+        let dropped = await pipeline.ingest(observations.kept)
+        let stored = observations.kept.count - dropped.total
+        if stored > 0 { ingested?.increment(by: Int64(stored)) }
+        let total = observations.kept.count + observations.nameless
+        guard dropped.total == 0, observations.nameless == 0 else {
+            var reasons: [String] = []
+            if dropped.ahead > 0 {
+                reasons.append(
+                    "\(dropped.ahead) stamped more than \(IngestPipeline.maximumAhead / 60_000) minutes ahead of this server's clock (check the sender's clock)"
+                )
+            }
+            if dropped.outOfRange > 0 { reasons.append("\(dropped.outOfRange) stamped before 1970 or after 9999") }
+            if observations.nameless > 0 { reasons.append("\(observations.nameless) of series without a __name__ label") }
+            if dropped.refused > 0 { reasons.append("\(dropped.refused) of series that cannot be stored (\(dropped.refusal ?? "invalid labels"))") }
             // As Prometheus answers samples it cannot store: 400, which senders do not retry.
             throw APIError(
                 .badRequest,
-                "\(ahead) of \(observations.count) samples are stamped more than \(IngestPipeline.maximumAhead / 60_000) minutes ahead of this server's clock and were not stored (the others were); check the sender's clock"
-            )
+                "\(total - stored) of \(total) samples were not stored (the others were): \(reasons.joined(separator: "; "))")
         }
         return Response(status: .noContent)
     }
 
-    static func observations(_ request: WriteRequest) -> [SampleMapper.Observation] {
+    /// The request's samples, and how many belong to series without a name (not kept).
+    static func observations(_ request: WriteRequest) -> (kept: [SampleMapper.Observation], nameless: Int) {
         var out: [SampleMapper.Observation] = []
+        var nameless = 0
         for series in request.series {
-            guard let name = series.labels.first(where: { $0.name == "__name__" })?.value, !name.isEmpty else { continue }
+            guard let name = series.labels.first(where: { $0.name == "__name__" })?.value, !name.isEmpty else {
+                nameless += series.samples.count
+                continue
+            }
             let key = SampleMapper.seriesKey(named: name, labels: series.labels.filter { $0.name != "__name__" && !$0.value.isEmpty })
             for sample in series.samples { out.append(.init(series: key, value: sample.value, at: sample.timestamp)) }
         }
-        return out
+        return (out, nameless)
     }
-
 }

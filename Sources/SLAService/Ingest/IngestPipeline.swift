@@ -1,11 +1,14 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
 
 /// Where every scrape, probe and push ends: one accumulator, flushed to PostgreSQL as minutes
-/// close. Rows the database cannot take go to the disk spool (fsync'd) and are replayed, in
-/// order, before anything newer once it is back; without a spool they wait in memory (bounded).
+/// close. Rows the database cannot take while it is away go to the disk spool (fsync'd) and are
+/// replayed, in order, before anything newer once it is back; without a spool they wait in
+/// memory (bounded). Rows it refuses for their content are quarantined, never retried, so no
+/// row can stop the rows behind it.
 public actor IngestPipeline {
     nonisolated let accumulator: Mutex<MinuteAccumulator>
     let writer: RollupWriter?
@@ -18,10 +21,18 @@ public actor IngestPipeline {
     var pending: [MinuteAccumulator.Row] = []
     /// Rows kept at most while the database is away; beyond that the oldest are dropped (counted).
     let pendingLimit: Int
+    /// The server's own metrics of writing (`hms_rollup_write_failures_total`, ...).
+    let instruments: Instruments
+    /// The end of the newest minute written to PostgreSQL (at first, when the pipeline was made).
+    nonisolated let writtenThrough: Atomic<Int64>
+    /// Rows waiting in memory (`pending`), for readers off the actor.
+    nonisolated let pendingCount = Atomic<Int>(0)
+    /// Whether the last replay of the spool failed (so its failure is logged once, not per flush).
+    var replayFailing = false
 
     public init(
         writer: RollupWriter?, spool: Spool? = nil, grace: Int64 = 20_000, pendingLimit: Int = 2_000_000,
-        writeTimeout: Duration = .seconds(15), logger: Logger,
+        writeTimeout: Duration = .seconds(15), metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger,
         now: @escaping @Sendable () -> Int64 = { WallClock.now() }
     ) {
         self.accumulator = Mutex(MinuteAccumulator(grace: grace))
@@ -29,8 +40,67 @@ public actor IngestPipeline {
         self.spool = spool
         self.writeTimeout = writeTimeout
         self.pendingLimit = pendingLimit
+        self.instruments = Instruments(metrics)
         self.logger = logger
         self.now = now
+        self.writtenThrough = Atomic(MinuteAccumulator.minute(of: max(0, now())))
+    }
+
+    /// Counters of what went wrong with writes, and gauges read when `/metrics` is.
+    struct Instruments: Sendable {
+        /// `reason`: `database_unavailable` (away, timed out: the rows are spooled) or
+        /// `refused` (their content: the batch is split and the refused rows quarantined).
+        let unavailable: Counter
+        let refused: Counter
+        let quarantined: Counter
+        let dropped: Counter
+        let lag: Gauge
+        let spoolBytes: Gauge
+
+        init(_ metrics: any MetricsFactory) {
+            unavailable = Counter(label: "hms_rollup_write_failures_total", dimensions: [("reason", "database_unavailable")], factory: metrics)
+            refused = Counter(label: "hms_rollup_write_failures_total", dimensions: [("reason", "refused")], factory: metrics)
+            quarantined = Counter(label: "hms_quarantined_rows_total", factory: metrics)
+            dropped = Counter(label: "hms_rows_dropped_total", factory: metrics)
+            lag = Gauge(label: "hms_ingest_lag_seconds", factory: metrics)
+            spoolBytes = Gauge(label: "hms_spool_bytes", factory: metrics)
+        }
+    }
+
+    /// How far ingest is behind, for `/healthz` and `/metrics`.
+    public struct Health: Sendable, Equatable {
+        /// Now minus the end of the newest minute written, while anything waits to be written
+        /// (an open or closed minute, pending rows, the spool); 0 when nothing does.
+        public var lagSeconds: Double
+        /// Bytes in the spool.
+        public var spoolBytes: Int
+        /// More than `behindAfter` behind.
+        public var isBehind: Bool { lagSeconds > Double(IngestPipeline.behindAfter) / 1000 }
+    }
+
+    /// Lag past which ingest reads as behind (and `/healthz` as degraded), in milliseconds: a
+    /// minute is written about 25 to 85 s after it ends, so three minutes is a real stall.
+    public static let behindAfter: Int64 = 3 * 60_000
+
+    /// How far ingest is behind now; reads no database, waits on no flush.
+    public nonisolated func health() -> Health {
+        let spoolBytes = spool?.size ?? 0
+        let waiting = spoolBytes > 0 || pendingCount.load(ordering: .relaxed) > 0 || accumulator.withLock { !$0.minutes.isEmpty }
+        let lag = waiting ? max(0, now() - writtenThrough.load(ordering: .relaxed)) : 0
+        let health = Health(lagSeconds: Double(lag) / 1000, spoolBytes: spoolBytes)
+        instruments.lag.record(health.lagSeconds)
+        instruments.spoolBytes.record(spoolBytes)
+        return health
+    }
+
+    /// Notes that minutes up to `end` (milliseconds) are in PostgreSQL.
+    func wrote(through end: Int64) {
+        var known = writtenThrough.load(ordering: .relaxed)
+        while known < end {
+            let (exchanged, original) = writtenThrough.compareExchange(expected: known, desired: end, ordering: .relaxed)
+            if exchanged { return }
+            known = original
+        }
     }
 
     /// How far ahead of this server's clock a sample may be stamped, in milliseconds (as for
@@ -42,17 +112,18 @@ public actor IngestPipeline {
     /// scrape that races the start cannot make a fresh baseline and lose the restart's increase.
     /// Runs where its caller runs (a scrape loop on its connection's event loop): only the first
     /// calls wait for the pipeline, the rest take the accumulator's lock and return. Samples
-    /// stamped more than `maximumAhead` after now are dropped; returns how many.
+    /// stamped more than `maximumAhead` after now, outside `SampleTime`, or of series that cannot
+    /// be stored are dropped; returns how many, and why.
     @discardableResult
-    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async -> Int {
+    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async -> MinuteAccumulator.Dropped {
         if let dropped = ingestIfResumed(observations) { return dropped }
         await resumeBaselines()
-        return ingestIfResumed(observations) ?? 0
+        return ingestIfResumed(observations) ?? .init()
     }
 
     /// `ingest` without waiting, for callers on an event loop: nil (and nothing taken) while the
     /// stored baselines are not yet resumed; then the caller goes the way of `ingest`.
-    nonisolated func ingestIfResumed(_ observations: [SampleMapper.Observation]) -> Int? {
+    nonisolated func ingestIfResumed(_ observations: [SampleMapper.Observation]) -> MinuteAccumulator.Dropped? {
         guard baselinesResumed.load(ordering: .acquiring) else { return nil }
         let limit = now() + Self.maximumAhead
         return accumulator.withLock { $0.observe(observations, notAfter: limit) }
@@ -93,7 +164,7 @@ public actor IngestPipeline {
         guard let spool, !spool.isEmpty, let contents = try? spool.read() else { return }
         var seeded = 0
         for record in contents.records {
-            guard let rows = try? JSONDecoder().decode([MinuteAccumulator.Row].self, from: Data(record)) else { continue }
+            guard let rows = try? SpoolPayload.decode(record) else { continue }
             accumulator.withLock { accumulator in
                 for row in rows where row.series.kind.countsIncreases {
                     accumulator.seed(row.series, value: row.last, at: row.lastTimestamp)
@@ -135,13 +206,19 @@ public actor IngestPipeline {
             do {
                 if let found = try await withDeadline(writeTimeout(for: cells), { try await writer.write(taken) }) {
                     accumulator.withLock { $0.remember(found, of: taken) }
+                    if let newest = taken.minutes.last?.start { wrote(through: newest + MinuteAccumulator.minute) }
                     await foldDue(writer)
                     return cells
                 }
                 // A minute of an hour already complete: written as rows, below, which refolds it.
+            } catch  where RowRefusal.reason(error) != nil {
+                // Refused for what some cell holds: written as rows below, which finds the
+                // refused ones and quarantines them.
+                instruments.refused.increment()
             } catch {
                 pending = taken.rows()
                 spoolAfterFailedWrite()
+                pendingCount.store(pending.count, ordering: .relaxed)
                 return 0
             }
         }
@@ -149,8 +226,11 @@ public actor IngestPipeline {
         if pending.isEmpty { pending = closed } else { pending += closed }
         if pending.count > pendingLimit {
             logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])
+            instruments.dropped.increment(by: Int64(pending.count - pendingLimit))
             pending.removeFirst(pending.count - pendingLimit)
         }
+        pendingCount.store(pending.count, ordering: .relaxed)
+        defer { pendingCount.store(pending.count, ordering: .relaxed) }
         guard let writer else { return 0 }
         var written = 0
         if let spool, !spool.isEmpty {
@@ -178,14 +258,21 @@ public actor IngestPipeline {
     }
 
     /// One batch, given up after `writeTimeout` per 50,000 rows: the driver may wait long for a
-    /// dead server.
+    /// dead server. Rows the database refuses for their content are quarantined, the rest
+    /// written (`RollupWriter.writeIsolating`); only a database away throws.
     func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
-        try await withDeadline(writeTimeout(for: rows.count)) { try await writer.write(rows) }
+        let quarantined = try await withDeadline(writeTimeout(for: rows.count)) { try await writer.writeIsolating(rows) }
+        if quarantined > 0 {
+            instruments.refused.increment()
+            instruments.quarantined.increment(by: Int64(quarantined))
+        }
+        if let newest = rows.lazy.map(\.minute).max() { wrote(through: newest + MinuteAccumulator.minute) }
     }
 
     func writeTimeout(for rows: Int) -> Duration { writeTimeout * (1 + rows / 50_000) }
 
     func spoolAfterFailedWrite() {
+        instruments.unavailable.increment()
         logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
         spoolPending()
     }
@@ -207,16 +294,18 @@ public actor IngestPipeline {
     func spoolPending() {
         guard let spool, !pending.isEmpty else { return }
         do {
-            let payload = try JSONEncoder().encode(pending)
-            try spool.append(Array(payload))
+            try spool.append(try SpoolPayload.encode(pending))
             pending.removeAll()
+            pendingCount.store(0, ordering: .relaxed)
         } catch {
             logger.error("cannot spool rows; they stay in memory", metadata: ["error": "\(error)"])
         }
     }
 
     /// Writes every spooled record, oldest first, then empties the spool. Nil if the database
-    /// refused (the spool is kept; rows already written are simply written again next time).
+    /// is away (the spool is kept; rows already written are simply written again next time,
+    /// which changes nothing). A record that cannot be read back is moved to a file beside the
+    /// spool and the rest replayed: nothing in the spool can hold back what comes after it.
     func replay(_ spool: Spool, into writer: RollupWriter) async -> Int? {
         let contents: Spool.Contents
         do {
@@ -233,19 +322,59 @@ public actor IngestPipeline {
         var written = 0
         do {
             for record in contents.records {
-                let rows = try JSONDecoder().decode([MinuteAccumulator.Row].self, from: Data(record))
+                guard let rows = try? SpoolPayload.decode(record) else {
+                    setAside(record, of: spool)
+                    continue
+                }
                 try await write(rows, with: writer)
                 written += rows.count
             }
             try spool.clear()
-        } catch is DecodingError {
-            logger.error("a spool record could not be decoded; the spool is kept for inspection", metadata: ["path": "\(spool.path)"])
-            return nil
         } catch {
+            if !replayFailing {
+                logger.warning(
+                    "the spool cannot be replayed yet; retried at every flush",
+                    metadata: ["path": "\(spool.path)", "bytes": "\(contents.size)", "error": "\(DatabaseErrorText.describe(error))"])
+            }
+            replayFailing = true
+            instruments.unavailable.increment()
             return nil
         }
+        if replayFailing { logger.info("the spool replays again") }
+        replayFailing = false
         if written > 0 { logger.info("spooled rows replayed", metadata: ["rows": "\(written)"]) }
         return written
+    }
+
+    /// Keeps a spool record that cannot be decoded in `<spool>.undecodable`, for inspection.
+    func setAside(_ record: [UInt8], of spool: Spool) {
+        let aside = Spool(path: spool.path + ".undecodable")
+        do {
+            try aside.append(record)
+            logger.error(
+                "a spool record could not be decoded; it was moved aside and the rest replayed",
+                metadata: ["path": "\(aside.path)", "bytes": "\(record.count)"])
+        } catch {
+            logger.error("a spool record could not be decoded nor moved aside; it is dropped", metadata: ["error": "\(error)"])
+        }
+        instruments.dropped.increment()
+    }
+}
+
+/// How spooled rows are written: JSON, with every float kept exactly (finite values in their
+/// shortest exact form, NaN and ±Inf as the strings `NaN`, `+Inf`, `-Inf`, which plain JSON
+/// cannot hold: one +Inf gauge once made a batch unspoolable).
+enum SpoolPayload {
+    static func encode(_ rows: [MinuteAccumulator.Row]) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        return Array(try encoder.encode(rows))
+    }
+
+    static func decode(_ record: [UInt8]) throws -> [MinuteAccumulator.Row] {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        return try decoder.decode([MinuteAccumulator.Row].self, from: Data(record))
     }
 }
 

@@ -59,22 +59,22 @@ final class ScrapeCycle: @unchecked Sendable {
             guard !self.stopped else { return }
             let (failure, observations, samples) = TargetChecker.observations(
                 of: body, reader: &self.reader, startedAt: startedAt, since: start)
-            guard let pipeline = self.pipeline else { return self.finish(failure: failure, samples: samples, ahead: 0, since: start) }
-            if let ahead = pipeline.ingestIfResumed(observations) {
-                return self.finish(failure: failure, samples: samples, ahead: ahead, since: start)
+            guard let pipeline = self.pipeline else { return self.finish(failure: failure, samples: samples, dropped: .init(), since: start) }
+            if let dropped = pipeline.ingestIfResumed(observations) {
+                return self.finish(failure: failure, samples: samples, dropped: dropped, since: start)
             }
             // The first scrapes wait, off the loop, for the stored baselines.
             Task {
-                let ahead = await pipeline.ingest(observations)
-                self.eventLoop.execute { self.finish(failure: failure, samples: samples, ahead: ahead, since: start) }
+                let dropped = await pipeline.ingest(observations)
+                self.eventLoop.execute { self.finish(failure: failure, samples: samples, dropped: dropped, since: start) }
             }
         }
     }
 
-    private func finish(failure: String?, samples: Int, ahead: Int, since start: ContinuousClock.Instant) {
+    private func finish(failure: String?, samples: Int, dropped: MinuteAccumulator.Dropped, since start: ContinuousClock.Instant) {
         guard !stopped else { return }
         let elapsed = TargetChecker.seconds(ContinuousClock.now - start)
-        recorder.record(failure: failure, samples: samples, ahead: ahead, elapsed: elapsed)
+        recorder.record(failure: failure, samples: samples, dropped: dropped, elapsed: elapsed)
         schedule(after: TargetChecker.pause(after: elapsed, interval: check.interval))
     }
 }

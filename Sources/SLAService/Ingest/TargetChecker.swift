@@ -82,7 +82,7 @@ public struct TargetChecker: Service {
             let start = clock.now
             let (outcome, samples, dropped) = await fetch(check, reader: &reader)
             let elapsed = Self.seconds(clock.now - start)
-            recorder.record(failure: outcome, samples: samples, ahead: dropped, elapsed: elapsed)
+            recorder.record(failure: outcome, samples: samples, dropped: dropped, elapsed: elapsed)
             try? await Task.sleep(for: Self.pause(after: elapsed, interval: check.interval))
         }
     }
@@ -102,44 +102,63 @@ public struct TargetChecker: Service {
     }
 
     /// What a check's results leave on the server's own metrics and log: `hms_target_up`,
-    /// `hms_target_duration_seconds`, samples ingested and dropped, and a line when the target
-    /// goes down or up or its clock runs ahead (once per change, not per check). One per check.
+    /// `hms_target_duration_seconds`, samples ingested and dropped (by reason), and a line when
+    /// the target goes down or up, its clock runs ahead, or it sends series that cannot be
+    /// stored (once per change, not per check). One per check.
     struct Recorder {
         let check: Check
         let logger: Logger
         let metrics: any MetricsFactory
         let ingested: Counter
-        let ahead: Counter
+        /// `hms_samples_dropped_total` by reason: ahead of the clock, a time outside
+        /// `SampleTime`, a series `SeriesLimits` refuses.
+        let dropped: (ahead: Counter, outOfRange: Counter, refused: Counter)
         let dimensions: [(String, String)]
         // Created on the first result, so no target reads "down" before it was ever checked.
         var gauges: (up: Gauge, duration: Gauge)?
         var wasUp: Bool?
         var wasAhead = false
+        var wasRefused = false
 
         init(check: Check, checker: TargetChecker) {
             self.check = check
             logger = checker.logger
             metrics = checker.metrics
-            ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service)], factory: metrics)
-            ahead = Counter(
-                label: "hms_samples_dropped_total", dimensions: [("service", check.service), ("reason", "ahead_of_clock")], factory: metrics)
+            ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("service", check.service), ("source", "scrape")], factory: metrics)
+            let factory = checker.metrics
+            func droppedCounter(_ reason: String) -> Counter {
+                Counter(label: "hms_samples_dropped_total", dimensions: [("service", check.service), ("reason", reason)], factory: factory)
+            }
+            dropped = (droppedCounter("ahead_of_clock"), droppedCounter("out_of_range"), droppedCounter("invalid_series"))
             dimensions = [("service", check.service), ("kind", check.kind), ("instance", TargetChecker.instance(check.url))]
         }
 
-        mutating func record(failure: String?, samples: Int, ahead dropped: Int, elapsed: Double) {
-            if samples > dropped { ingested.increment(by: Int64(samples - dropped)) }
-            if dropped > 0 { ahead.increment(by: Int64(dropped)) }
-            if (dropped > 0) != wasAhead {
-                wasAhead = dropped > 0
+        mutating func record(failure: String?, samples: Int, dropped: MinuteAccumulator.Dropped, elapsed: Double) {
+            if samples > dropped.total { ingested.increment(by: Int64(samples - dropped.total)) }
+            if dropped.ahead > 0 { self.dropped.ahead.increment(by: Int64(dropped.ahead)) }
+            if dropped.outOfRange > 0 { self.dropped.outOfRange.increment(by: Int64(dropped.outOfRange)) }
+            if dropped.refused > 0 { self.dropped.refused.increment(by: Int64(dropped.refused)) }
+            if (dropped.ahead + dropped.outOfRange > 0) != wasAhead {
+                wasAhead = dropped.ahead + dropped.outOfRange > 0
                 if wasAhead {
                     logger.warning(
-                        "samples stamped ahead of this server's clock were dropped; check the target's clock",
+                        "samples stamped ahead of this server's clock (or outside 1970-9999) were dropped; check the target's clock",
                         metadata: [
-                            "url": "\(check.url)", "service": "\(check.service)", "samples": "\(dropped)",
+                            "url": "\(check.url)", "service": "\(check.service)", "samples": "\(dropped.ahead + dropped.outOfRange)",
                             "limit": "\(IngestPipeline.maximumAhead / 60_000) minutes ahead",
                         ])
                 } else {
                     logger.info("samples no longer stamped ahead of this server's clock", metadata: ["url": "\(check.url)"])
+                }
+            }
+            if (dropped.refused > 0) != wasRefused {
+                wasRefused = dropped.refused > 0
+                if let refusal = dropped.refusal {
+                    logger.warning(
+                        "samples of series that cannot be stored were dropped",
+                        metadata: ["url": "\(check.url)", "service": "\(check.service)", "samples": "\(dropped.refused)", "first": "\(refusal)"])
+                } else {
+                    logger.info("no more samples of series that cannot be stored", metadata: ["url": "\(check.url)"])
                 }
             }
             let (up, duration) =
@@ -171,7 +190,7 @@ public struct TargetChecker: Service {
     /// Why the check failed (nil when it passed), how many samples went to the pipeline, and how
     /// many of those it dropped as stamped too far ahead (`IngestPipeline.maximumAhead`);
     /// `reader` keeps what this check's earlier scrapes make cheap to read again.
-    func fetch(_ check: Check, reader: inout ScrapeReader) async -> (failure: String?, samples: Int, ahead: Int) {
+    func fetch(_ check: Check, reader: inout ScrapeReader) async -> (failure: String?, samples: Int, dropped: MinuteAccumulator.Dropped) {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = WallClock.now()
@@ -180,8 +199,8 @@ public struct TargetChecker: Service {
             do throws(ExpositionSource.Failure) { body = .success(try await ExpositionSource.load(check.url, timeout: check.timeout.duration)) } catch
             { body = .failure(error) }
             let (failure, observations, samples) = Self.observations(of: body, reader: &reader, startedAt: startedAt, since: start)
-            let ahead = await pipeline?.ingest(observations) ?? 0
-            return (failure, samples, ahead)
+            let dropped = await pipeline?.ingest(observations) ?? .init()
+            return (failure, samples, dropped)
         }
         let outcome = await probe(check)
         let probeLabels = reader.targetLabels
@@ -191,7 +210,7 @@ public struct TargetChecker: Service {
                 series: SeriesKey(metric: "probe_duration_seconds", labels: probeLabels, kind: .gauge), value: Self.seconds(clock.now - start),
                 at: startedAt),
         ])
-        return (outcome, 0, 0)
+        return (outcome, 0, .init())
     }
 
     /// A scrape's observations: its samples (none if its exposition has errors) and the three

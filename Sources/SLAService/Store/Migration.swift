@@ -21,5 +21,6 @@ public struct Migration: Sendable {
         .m0006SLOStatus,
         .m0007SLOHourTally,
         .m0008MinuteBlocks,
+        .m0009Quarantine,
     ]
 }

@@ -299,28 +299,106 @@ public final class RollupWriter: Sendable {
         return known
     }
 
-    /// Inserts series (one statement) and returns their ids, new or already stored.
+    /// Inserts series (one statement) and returns their ids, new or already stored. Keys that
+    /// differ only in kind (a pushed gauge and a remote-written untyped series of one name and
+    /// labels; a target that changes a TYPE line) are one stored series: they share its id, and
+    /// the statement names each hash once (twice would make the upsert fail every time).
     func insertSeries(_ missing: [SeriesKey]) async throws -> [SeriesKey: Int64] {
         let hashes = missing.map(\.hashHex)
-        let byHash = Dictionary(zip(hashes, missing), uniquingKeysWith: { first, _ in first })
-        let metrics = missing.map(\.metric)
-        let labels = missing.map(\.labelsJSON)
-        let kinds = missing.map(\.kind.rawValue)
+        var byHash: [String: [SeriesKey]] = [:]
+        var unique: [Int] = []
+        for (index, hash) in hashes.enumerated() {
+            if byHash[hash] == nil { unique.append(index) }
+            byHash[hash, default: []].append(missing[index])
+        }
+        let metrics = unique.map { missing[$0].metric }
+        let labels = unique.map { missing[$0].labelsJSON }
+        let kinds = unique.map { missing[$0].kind.rawValue }
+        let uniqueHashes = unique.map { hashes[$0] }
         let rows = try await postgres.query(
             """
             INSERT INTO series (metric, labels, kind, hash)
             SELECT m, l::jsonb, k, decode(h, 'hex')
-            FROM UNNEST(\(metrics)::text[], \(labels)::text[], \(kinds)::text[], \(hashes)::text[]) WITH ORDINALITY AS t(m, l, k, h, n)
+            FROM UNNEST(\(metrics)::text[], \(labels)::text[], \(kinds)::text[], \(uniqueHashes)::text[]) WITH ORDINALITY AS t(m, l, k, h, n)
             ORDER BY n
             ON CONFLICT (hash) DO UPDATE SET metric = EXCLUDED.metric
-            RETURNING id, encode(hash, 'hex')
+            RETURNING id, encode(hash, 'hex'), kind
             """, logger: logger)
         var fresh: [SeriesKey: Int64] = [:]
-        for try await (id, hex) in rows.decode((Int64, String).self) {
-            if let key = byHash[hex] { fresh[key] = id }
+        var mixed: [String] = []
+        for try await (id, hex, stored) in rows.decode((Int64, String, String).self) {
+            for key in byHash[hex] ?? [] {
+                fresh[key] = id
+                if key.kind.rawValue != stored, mixed.count < 5 {
+                    mixed.append("\(Line.clip(key.metric)) (\(key.kind.rawValue), stored as \(stored))")
+                }
+            }
+        }
+        if !mixed.isEmpty {
+            logger.warning(
+                "a series arrives under another kind than it was stored with; its minutes are kept as one series",
+                metadata: ["series": "\(mixed.joined(separator: ", "))"])
         }
         ids.withLock { cache in cache.merge(fresh) { $1 } }
         return fresh
+    }
+
+    /// Writes `rows` as `write` does; when the database refuses them for what they hold
+    /// (`RowRefusal`), halves the batch until the rows it refuses are found, puts those in
+    /// `quarantine` with the reason, and writes the rest. Returns how many were quarantined.
+    /// Any other failure (the database away) is thrown, and nothing is quarantined.
+    public func writeIsolating(_ rows: [MinuteAccumulator.Row], mode: WriteMode = .live) async throws -> Int {
+        do {
+            try await write(rows, mode: mode)
+            return 0
+        } catch {
+            guard let reason = RowRefusal.reason(error) else { throw error }
+            guard rows.count > 1 else { return try await quarantine(rows, reason: reason) }
+            let half = rows.count / 2
+            let first = try await writeIsolating(Array(rows[..<half]), mode: mode)
+            return try await first + writeIsolating(Array(rows[half...]), mode: mode)
+        }
+    }
+
+    /// Keeps rows the database refused in `quarantine`, with the reason; the series as escaped
+    /// text, so this insert cannot be refused for the same content. Returns how many.
+    func quarantine(_ rows: [MinuteAccumulator.Row], reason: String) async throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        var columns = RowColumns()
+        for row in rows {
+            columns.append(
+                0, row.minute, increase: row.increase, min: row.min, max: row.max, sum: row.sum, count: Int64(row.count), last: row.last,
+                lastAt: row.lastTimestamp)
+        }
+        let series = rows.map { Self.printable($0.series.canonical) }
+        let kinds = rows.map(\.series.kind.rawValue)
+        try await postgres.query(
+            """
+            INSERT INTO quarantine (reason, series, kind, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT \(Self.printable(reason)), s, k, to_timestamp(b / 1000.0), NULLIF(i, 'NaN'), NULLIF(mn, 'NaN'), NULLIF(mx, 'NaN'),
+                   NULLIF(sm, 'NaN'), c, l, la
+            FROM UNNEST(\(series)::text[], \(kinds)::text[], \(columns.buckets)::int8[], \(columns.increase)::float8[], \(columns.min)::float8[],
+                        \(columns.max)::float8[], \(columns.sum)::float8[], \(columns.count)::int8[], \(columns.last)::float8[],
+                        \(columns.lastAt)::int8[]) AS t(s, k, b, i, mn, mx, sm, c, l, la)
+            """, logger: logger)
+        logger.error(
+            "rows the database refused were put in quarantine; the rest of their batch was written",
+            metadata: ["rows": "\(rows.count)", "reason": "\(Self.printable(reason))", "first": "\(series[0].prefix(200))"])
+        return rows.count
+    }
+
+    /// `text` with every control character (U+0000 among them) written as `\u{XX}`, so any
+    /// `text` column takes it and no log line or page shows it raw.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// The newest stored value of every counter-like series, to seed baselines after a restart.

@@ -32,9 +32,12 @@ public final class Spool: Sendable {
         public var size: Int
     }
 
-    public var isEmpty: Bool {
+    public var isEmpty: Bool { size == 0 }
+
+    /// Bytes in the file (0 when there is none).
+    public var size: Int {
         var info = stat()
-        return stat(path, &info) != 0 || info.st_size == 0
+        return stat(path, &info) != 0 ? 0 : Int(info.st_size)
     }
 
     /// Appends one record durably (written and fsync'd before this returns). A torn tail left

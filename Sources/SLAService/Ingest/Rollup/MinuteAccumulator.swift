@@ -160,6 +160,12 @@ public struct MinuteAccumulator: Sendable {
     public private(set) var lateSamples = 0
     /// Samples dropped because they were stamped too far ahead (`observe(_:notAfter:)`).
     public private(set) var aheadSamples = 0
+    /// Samples dropped because their time is outside `SampleTime` (before 1970, past 9999).
+    public private(set) var outOfRangeSamples = 0
+    /// Samples dropped because their series cannot be stored (`SeriesLimits`).
+    public private(set) var refusedSamples = 0
+    /// What a series must be like to be kept; checked when the accumulator first meets it.
+    public var limits = SeriesLimits.standard
 
     /// Every series, by slot: its key (nil: a free slot) and what is kept of it. `index` finds a
     /// series' slot, and each key object remembers its slot (a hint, checked by identity), so a
@@ -189,14 +195,16 @@ public struct MinuteAccumulator: Sendable {
         return states
     }
 
-    /// The slot of `series`, made if it has none.
-    mutating func slot(of series: SeriesKey) -> Int {
+    /// The slot of `series`, made if it has none; nil (and none made) when `limits` refuse a
+    /// series met for the first time.
+    mutating func slot(of series: SeriesKey, checking limits: SeriesLimits? = nil) -> Int? {
         let hint = series.storage.slot.load(ordering: .relaxed)
         if hint >= 0, hint < keys.count, let held = keys[hint], held.storage === series.storage { return hint }
         let found: Int
         if let known = index[series] {
             found = known
         } else {
+            if let limits, !limits.allows(series) { return nil }
             if let free = freeSlots.popLast() {
                 found = free
                 keys[free] = series
@@ -226,34 +234,53 @@ public struct MinuteAccumulator: Sendable {
 
     /// Resumes a series from its last stored value (after a restart).
     public mutating func seed(_ series: SeriesKey, value: Double, at ms: Int64) {
-        let slot = slot(of: series)
+        guard SampleTime.allows(ms), let slot = slot(of: series) else { return }
         if let known = tracked[slot].baseline, known.at >= ms { return }
         tracked[slot].baseline = Baseline(value: value, at: ms)
         tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
     }
 
-    /// Takes one sample at `ms` (milliseconds since the epoch).
+    /// Takes one sample at `ms` (milliseconds since the epoch). A sample whose time is outside
+    /// `SampleTime`, or whose series `limits` refuse, is dropped and counted.
     public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) {
-        guard !value.isNaN else { return }
-        let slot = slot(of: series)
+        _ = take(series, value: value, at: ms)
+    }
+
+    /// Why a sample was not taken; nil when it was (or was a replay, or NaN: nothing to count).
+    enum Refusal {
+        case outOfRange
+        case series(String)
+    }
+
+    mutating func take(_ series: SeriesKey, value: Double, at ms: Int64) -> Refusal? {
+        guard SampleTime.allows(ms) else {
+            outOfRangeSamples += 1
+            return .outOfRange
+        }
+        guard !value.isNaN else { return nil }
+        guard let slot = slot(of: series, checking: limits) else {
+            refusedSamples += 1
+            return .series(limits.problem(metric: series.metric, labels: series.labels) ?? "the series cannot be stored")
+        }
         let kind = series.kind
         tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
         var increase: Double?
         if kind.countsIncreases {
             let advanced = Baseline.advance(&tracked[slot].baseline, to: value, at: ms)
-            guard advanced.newer else { return }  // a replay: counts nothing
+            guard advanced.newer else { return nil }  // a replay: counts nothing
             increase = advanced.increase
         }
         var minute = Self.minute(of: ms)
         if minute < closedBefore {
             guard increase != nil else {  // a late gauge sample (or baseline)
                 lateSamples += 1
-                return
+                return nil
             }
             minute = minutes.first?.start ?? closedBefore
         }
         let open = openMinute(minute)
         minutes[open].fold(slot: slot, slots: keys.count, value, increase: increase, at: ms, gauge: kind.keepsGaugeStatistics)
+        return nil
     }
 
     /// The position of `start`'s minute among the open ones, opened if it is not.
@@ -269,21 +296,44 @@ public struct MinuteAccumulator: Sendable {
         return minutes.count - 1
     }
 
-    /// Takes a scrape's or a push's samples but those stamped after `limit` (milliseconds),
-    /// which are dropped and counted: one sample stamped far ahead would become its series'
-    /// baseline, and every sample before that time would then be ignored as a replay (and an
-    /// open minute far ahead holds memory). Returns how many were dropped.
+    /// What `observe(_:notAfter:)` did not take, and why.
+    public struct Dropped: Sendable, Equatable {
+        /// Stamped after the limit (ahead of this server's clock).
+        public var ahead = 0
+        /// Stamped outside `SampleTime` (before 1970, past 9999).
+        public var outOfRange = 0
+        /// Of series that cannot be stored (`SeriesLimits`).
+        public var refused = 0
+        /// Why the first refused series was refused.
+        public var refusal: String?
+
+        public init() {}
+
+        /// Samples dropped for any reason.
+        public var total: Int { ahead + outOfRange + refused }
+    }
+
+    /// Takes a scrape's, a push's or a remote-write's samples but those stamped after `limit`
+    /// (milliseconds): one sample stamped far ahead would become its series' baseline, and
+    /// every sample before that time would then be ignored as a replay (and an open minute far
+    /// ahead holds memory); and but those `take` refuses. Returns what was dropped.
     @discardableResult
-    public mutating func observe(_ observations: [SampleMapper.Observation], notAfter limit: Int64 = .max) -> Int {
-        var dropped = 0
+    public mutating func observe(_ observations: [SampleMapper.Observation], notAfter limit: Int64 = .max) -> Dropped {
+        var dropped = Dropped()
         for o in observations {
             guard o.at <= limit else {
-                dropped += 1
+                dropped.ahead += 1
                 continue
             }
-            observe(o.series, value: o.value, at: o.at)
+            switch take(o.series, value: o.value, at: o.at) {
+            case nil: break
+            case .outOfRange: dropped.outOfRange += 1
+            case .series(let problem):
+                dropped.refused += 1
+                if dropped.refusal == nil { dropped.refusal = problem }
+            }
         }
-        aheadSamples += dropped
+        aheadSamples += dropped.ahead
         return dropped
     }
 
@@ -377,6 +427,8 @@ public struct OrderedAccumulator: Sendable {
     var ready: [MinuteAccumulator.Row] = []
     /// Samples not newer than their series' last one (repeated, or out of order): not counted.
     public private(set) var outOfOrder = 0
+    /// What a series must be like to be kept; checked when the accumulator first meets it.
+    public var limits = SeriesLimits.standard
 
     public init() {}
 
@@ -385,19 +437,23 @@ public struct OrderedAccumulator: Sendable {
     /// Series seen so far.
     public var seriesCount: Int { states.count }
 
-    /// Takes one sample at `ms` (milliseconds since the epoch).
-    public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) {
-        guard !value.isNaN else { return }
+    /// Takes one sample at `ms` (milliseconds since the epoch); says why when the sample's time
+    /// is outside `SampleTime` or `limits` refuse its series (nothing is taken then).
+    @discardableResult
+    public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) -> String? {
+        guard SampleTime.allows(ms) else { return "the sample's time is before 1970 or after 9999" }
+        guard !value.isNaN else { return nil }
         let index: Dictionary<SeriesKey, MinuteAccumulator.State>.Index
         if let found = states.index(forKey: series) {
             index = found
         } else {
+            if let problem = limits.problem(metric: series.metric, labels: series.labels) { return problem }
             states[series] = MinuteAccumulator.State()
             index = states.index(forKey: series)!
         }
         guard ms > states.values[index].seen else {
             outOfOrder += 1
-            return
+            return nil
         }
         _ = states.values[index].observe(value, at: ms, kind: series.kind)
         let cells = states.values[index].cells
@@ -405,6 +461,7 @@ public struct OrderedAccumulator: Sendable {
             for (minute, cell) in cells.dropLast() { ready.append(MinuteAccumulator.row(series, minute, cell)) }
             states.values[index].cells.removeFirst(cells.count - 1)
         }
+        return nil
     }
 
     /// The complete rows, taken out.
