@@ -1,6 +1,10 @@
+import CoreMetrics
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
 import PostgresNIO
+import Prometheus
 import Testing
 
 @testable import SLAService
@@ -119,5 +123,32 @@ struct PoisonRowTests {
         clock.set(Self.t0 + 181_000)
         #expect(pipeline.health().lagSeconds == 181)
         #expect(pipeline.health().isBehind)
+    }
+
+    /// `/healthz` says `degraded` and `/metrics` the lag once ingest is three minutes behind.
+    @Test func healthAndMetricsShowIngestBehind() async throws {
+        let clock = TestClock(Self.t0)
+        let registry = PrometheusCollectorRegistry()
+        let pipeline = IngestPipeline(
+            writer: nil, grace: 0, metrics: PrometheusMetricsFactory(registry: registry), logger: TestDatabase.logger, now: { clock.now })
+        let app = buildApplication(
+            DemoConfig.make(demoPort: 8000), dependencies: .init(pipeline: pipeline, registry: registry), logger: TestDatabase.logger)
+        try await app.test(.router) { http in
+            try await http.execute(uri: "/healthz", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains(#""status":"ok""#) && body.contains(#""ingest":{"lag_seconds":0,"status":"ok"}"#), "\(body)")
+            }
+            await pipeline.ingest([.init(series: SeriesKey(metric: "g", labels: [], kind: .gauge), value: 1, at: Self.t0 + 1_000)])
+            clock.set(Self.t0 + 200_000)
+            try await http.execute(uri: "/healthz", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains(#""status":"degraded""#) && body.contains(#""ingest":{"lag_seconds":200,"status":"behind"}"#), "\(body)")
+            }
+            try await http.execute(uri: "/metrics", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("hms_ingest_lag_seconds 200"), "\(body)")
+                #expect(body.contains("hms_spool_bytes 0"))
+            }
+        }
     }
 }

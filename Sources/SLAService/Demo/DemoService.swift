@@ -52,7 +52,7 @@ public enum DemoService {
         }
         router.get("score", use: score)
         router.post("score", use: score)
-        MetricsRoutes(registry: metrics.registry).register(on: router)
+        MetricsRoutes(registry: metrics.registry, pipeline: nil).register(on: router)
         router.get("healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
         let token = options.adminToken
         router.get("admin/knobs") { request, _ in

@@ -78,7 +78,7 @@ public struct Launcher: Sendable {
         let spoolFolder = config.dataDirectory + "/spool"
         try? FileManager.default.createDirectory(atPath: spoolFolder, withIntermediateDirectories: true)
         let pipeline = IngestPipeline(
-            writer: RollupWriter(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"),
+            writer: RollupWriter(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"), metrics: factory,
             logger: logger.with("component", "ingest"))
         // Listed in start order; shutdown runs backwards, so the last flush happens after the
         // collector has stopped and before the database client closes.
@@ -98,7 +98,7 @@ public struct Launcher: Sendable {
         services.append(
             SLOSnapshotService(
                 services: config.services, postgres: postgres, store: snapshots, metrics: factory, logger: logger.with("component", "slo"),
-                interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5))))
+                interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5)), ingest: pipeline))
         let pushStore = PushStore()
         services.append(PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host

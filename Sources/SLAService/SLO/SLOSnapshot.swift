@@ -61,12 +61,17 @@ public struct SLOSnapshotService: Service {
     let timeout: Duration
     /// Whether to read the public periods' summaries too (the server does; history does not).
     let summarizePeriods: Bool
+    /// Where minutes come from: while it is behind, the figures read from the database miss the
+    /// newest minutes, and are served as stale.
+    let ingest: IngestPipeline?
 
     public init(
         services: [ServiceDefinition], postgres: PostgresClient, store: SLOSnapshotStore, metrics: any MetricsFactory, logger: Logger,
-        interval: Duration = .seconds(60), firstDelay: Duration = .seconds(5), timeout: Duration = .seconds(30), summarizePeriods: Bool = true
+        interval: Duration = .seconds(60), firstDelay: Duration = .seconds(5), timeout: Duration = .seconds(30), summarizePeriods: Bool = true,
+        ingest: IngestPipeline? = nil
     ) {
         self.summarizePeriods = summarizePeriods
+        self.ingest = ingest
         self.services = services
         self.postgres = postgres
         self.store = store
@@ -87,6 +92,7 @@ public struct SLOSnapshotService: Service {
                     try await withDeadline(timeout) { try await evaluateOnce(at: WallClock.now()) }
                     if failing { logger.info("SLOs evaluated again") }
                     failing = false
+                    if ingest?.health().isBehind == true { store.markStale() }
                 } catch {
                     store.markStale()
                     if !failing {
