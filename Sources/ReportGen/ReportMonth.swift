@@ -21,9 +21,9 @@ public struct ReportMonth: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(year: year, month: month)
     }
 
-    /// The month after this one.
-    public var next: ReportMonth {
-        month == 12 ? ReportMonth(year: year + 1, month: 1)! : ReportMonth(year: year, month: month + 1)!
+    /// The month after this one; nil after 9999-12, the last month there is.
+    public var next: ReportMonth? {
+        month == 12 ? ReportMonth(year: year + 1, month: 1) : ReportMonth(year: year, month: month + 1)
     }
 
     public static func < (a: ReportMonth, b: ReportMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }

@@ -127,8 +127,10 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be an http(s) URL, got \(url)") }
         guard TimeText.milliseconds(from) != nil else { throw ValidationError("--from must be RFC 3339 or Unix seconds, got \(from)") }
         guard TimeText.milliseconds(to) != nil else { throw ValidationError("--to must be RFC 3339 or Unix seconds, got \(to)") }
-        guard let length = ConfigDuration(parsing: chunk), length.milliseconds >= 60_000, length.milliseconds % 60_000 == 0 else {
-            throw ValidationError("--chunk must be a whole number of minutes such as 1h or 30m, got \(chunk)")
+        guard let length = ConfigDuration(parsing: chunk), length.milliseconds >= 60_000, length.milliseconds % 60_000 == 0,
+            length.milliseconds <= 366 * 86_400_000
+        else {
+            throw ValidationError("--chunk must be a whole number of minutes from 1m to 366d such as 1h or 30m, got \(chunk)")
         }
         for selector in match where selector.isEmpty || selector.utf8.count > 4096 {
             throw ValidationError("--match must be a selector of 1 to 4096 characters")

@@ -65,7 +65,7 @@ struct SLOStatusCommand: AsyncParsableCommand {
         }
         if json {
             let objects = zip(slos, statuses).map { $1.jsonObject(service: service, slo: $0) }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            let data = try FiniteJSON.data(objects, options: [.prettyPrinted, .sortedKeys])
             Output.line(String(decoding: data, as: UTF8.self))
             return
         }
@@ -73,7 +73,10 @@ struct SLOStatusCommand: AsyncParsableCommand {
     }
 
     static func describe(_ slo: SLODefinition, _ status: SLOStatus) -> String {
-        let percent: (Double?) -> String = { $0.map { String(format: "%.4f %%", $0 * 100) } ?? "no data" }
+        let percent: (Double?) -> String = { value in
+            guard let value else { return "no data" }
+            return value.isFinite ? String(format: "%.4f %%", value * 100) : "unknown"
+        }
         var lines = [
             "\(slo.id): objective \(slo.objective) % (\(status.method.rawValue)) over \(SLOStatus.rfc3339(status.window.start)) .. \(SLOStatus.rfc3339(status.window.end))",
             "  attainment \(percent(status.attainment)) from \(status.minutesWithData) minutes with data",

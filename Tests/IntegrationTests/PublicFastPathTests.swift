@@ -128,6 +128,9 @@ struct PublicFastPathTests {
             Array(text.utf8).withUnsafeBytes { RequestHead.parse($0) }
         }
         let sla = "/public/v1/services/crop-relief/sla"
+        // A first read that ends right after the request line's CR (its LF in the next segment):
+        // the reader once looked one byte past what it was given.
+        #expect(parse("GET \(sla) HTTP/1.1\r") == nil)
         let plain = "GET \(sla) HTTP/1.1\r\nHost: x\r\n\r\n"
         #expect(parse(plain) == RequestHead(target: sla, accept: nil, ifNoneMatch: nil, length: plain.utf8.count))
         let full = parse(

@@ -5,7 +5,8 @@ import Testing
 struct ReportMonthTests {
     @Test func parsesAndPrints() {
         #expect(ReportMonth(parsing: "2026-10")?.description == "2026-10")
-        #expect(ReportMonth(parsing: "2026-12")?.next.description == "2027-01")
+        #expect(ReportMonth(parsing: "2026-12")?.next?.description == "2027-01")
+        #expect(ReportMonth(parsing: "9999-12")?.next == nil)
     }
 
     @Test(arguments: ["2026-13", "2026-00", "26-10", "2026-1", "2026/10", "abcd-ef", "2026-10-01"])

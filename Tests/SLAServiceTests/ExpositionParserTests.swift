@@ -68,6 +68,15 @@ struct ExpositionParserTests {
 
     /// A quoted UTF-8 family name is not a licence to write it unquoted later: the parser reuses
     /// a family's name string in place only for legacy names.
+    /// A quoted name then a comma at the very end of the text (no newline, no `}`): an error,
+    /// never a read past the end (the parser once looked one byte beyond).
+    @Test(arguments: [#"{"a","#, #"x{"a","#, #"{"a", "#])
+    func aQuotedNameCutShortAfterItsCommaIsAnError(_ text: String) {
+        for format in [ExpositionFormat.prometheusText, .openMetrics] {
+            #expect(!ExpositionParser.parse(Array(text.utf8), format: format).errors.isEmpty)
+        }
+    }
+
     @Test func aQuotedNameWrittenUnquotedIsStillAnError() {
         let result = parse(
             """

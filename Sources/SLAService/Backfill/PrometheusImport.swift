@@ -155,7 +155,11 @@ public struct PrometheusImport: Sendable {
             var pair = try decoder.unkeyedContainer()
             let seconds = try pair.decode(Double.self)
             let text = try pair.decode(String.self)
-            at = Int64((seconds * 1000).rounded())
+            // A time no clock gives (1e300, NaN) is refused, not trapped on.
+            guard seconds.isFinite, abs(seconds) < 1e12, case let ms = Int64((seconds * 1000).rounded()), SampleTime.allows(ms) else {
+                throw DecodingError.dataCorruptedError(in: pair, debugDescription: "a sample's time \(seconds) is not between 1970 and 9999")
+            }
+            at = ms
             switch text {
             case "NaN": value = .nan
             case "+Inf", "Inf": value = .infinity

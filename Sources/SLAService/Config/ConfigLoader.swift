@@ -292,7 +292,11 @@ public enum ConfigLoader {
         }
         var probe = ProbeDefinition(url: url)
         if let (_, n) = keys["interval"], let d = r.duration(n, "\(field).interval") {
-            if d < .seconds(1) { r.report(n, "\(field).interval", "expected at least 1s, got \(d)") } else { probe.interval = d }
+            if d < .seconds(1) || d > .hours(24) {
+                r.report(n, "\(field).interval", "expected between 1s and 24h, got \(d)")
+            } else {
+                probe.interval = d
+            }
         }
         if let (_, n) = keys["timeout"], let d = r.duration(n, "\(field).timeout") {
             if d > probe.interval || d < .init(milliseconds: 100) {
@@ -432,8 +436,10 @@ public enum ConfigLoader {
             let below = k["below"].flatMap { r.number($0.value, "\(inner).below") }
             if k["histogram"] == nil { r.report(value, "\(inner).histogram", "missing; name the latency histogram, such as latency_ms") }
             if k["below"] == nil { r.report(value, "\(inner).below", "missing; give the bound in the histogram's unit, such as 250") }
-            if let b = below, b <= 0 { r.report(k["below"]?.value, "\(inner).below", "expected a positive bound, got \(b)") }
-            guard let histogram, let below, below > 0 else { return nil }
+            if let b = below, b <= 0 || b > 1e12 {
+                r.report(k["below"]?.value, "\(inner).below", "expected a positive bound of at most 1e12, got \(b)")
+            }
+            guard let histogram, let below, below > 0, below <= 1e12 else { return nil }
             return .latency(histogram: histogram, percentile: percentile, below: below)
         default:
             _ = r.mapping(value, inner, allowed: [])

@@ -100,15 +100,15 @@ struct DashboardPage: Sendable {
             out += "</dd></div>"
         }
         if let p50 = summary?.p50 {
-            out += "<div><dt>Median latency</dt><dd><span class=\"value\">\(Int(p50.rounded(.up))) ms</span>"
+            out += "<div><dt>Median latency</dt><dd><span class=\"value\">\(Self.milliseconds(p50))</span>"
             if let latency = targets["latency_ms"] as? [String: Any], let below = latency["below"] as? Double {
-                out += " <span class=\"target\">target below \(Int(below)) ms</span>"
+                out += " <span class=\"target\">target below \(Self.milliseconds(below))</span>"
             }
             out += "</dd></div>"
         }
         let budgets = snapshot?.entries.filter { $0.service == service.id }.compactMap(\.status?.budgetRemaining) ?? []
         if let left = budgets.min() {
-            let text = left < 0 ? "overspent" : String(format: "%.1f %%", (left * 1000).rounded(.down) / 10)
+            let text = left < 0 ? "overspent" : left.isFinite ? String(format: "%.1f %%", (left * 1000).rounded(.down) / 10) : "unknown"
             out += "<div><dt>Error budget left</dt><dd><span class=\"value\">\(text)</span></dd></div>"
         }
         if summary?.uptime == nil && summary?.p50 == nil { out += "<div><dt>Figures</dt><dd>No data for the last \(label) yet</dd></div>" }
@@ -160,7 +160,7 @@ struct DashboardPage: Sendable {
         if let waiting = suite.tasksWaiting { rows.append(("Tasks waiting for human review (now)", count(waiting))) }
         if let p50 = suite.stepP50 {
             rows.append(
-                ("Workflow step duration", "median \(Int(p50.rounded(.up))) ms · 95th percentile \(Int((suite.stepP95 ?? p50).rounded(.up))) ms"))
+                ("Workflow step duration", "median \(Self.milliseconds(p50)) · 95th percentile \(Self.milliseconds(suite.stepP95 ?? p50))"))
         }
         if let incidents = suite.incidents { rows.append(("Security incidents", count(incidents))) }
         guard !rows.isEmpty else { return "" }
@@ -174,7 +174,15 @@ struct DashboardPage: Sendable {
         formatter.locale = Locale(identifier: "en_US")
         formatter.numberStyle = .decimal
         formatter.maximumFractionDigits = 0
-        return formatter.string(from: NSNumber(value: value.rounded())) ?? "\(Int(value.rounded()))"
+        guard value.isFinite else { return "unknown" }
+        return formatter.string(from: NSNumber(value: value.rounded())) ?? "\(value.rounded())"
+    }
+
+    /// Whole milliseconds, rounded up (a median of 249.2 ms is not "below 249"); "unknown" for a
+    /// figure that is not a finite number of a sane size, which never traps.
+    static func milliseconds(_ value: Double) -> String {
+        guard let whole = Int64(exactly: value.rounded(.up)), abs(whole) < 1 << 53 else { return "unknown" }
+        return "\(whole) ms"
     }
 
     static func time(_ ms: Int64) -> String {

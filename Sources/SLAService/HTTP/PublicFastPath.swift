@@ -164,7 +164,7 @@ struct RequestHead: Equatable {
         var i = 4
         while i < count, bytes[i] > 0x20, bytes[i] < 0x7F { i += 1 }
         let targetEnd = i
-        guard targetEnd > 4, i + 10 <= count, bytes[i..<(i + 10)].elementsEqual(" HTTP/1.1\r".utf8), bytes[i + 10] == 10 else { return nil }
+        guard targetEnd > 4, i + 11 <= count, bytes[i..<(i + 10)].elementsEqual(" HTTP/1.1\r".utf8), bytes[i + 10] == 10 else { return nil }
         var head = RequestHead(target: String(decoding: bytes[4..<targetEnd], as: UTF8.self), length: 0)
         i += 11
         var fields = 0

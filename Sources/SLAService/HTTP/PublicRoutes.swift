@@ -222,6 +222,7 @@ struct PublicRoutes: Sendable {
             return .failure(APIError(.badRequest, "at must be RFC 3339 (2026-10-31T23:59:00Z) or Unix seconds"))
         }
         guard at <= now() else { return .failure(APIError(.badRequest, "at must not be in the future")) }
+        guard SampleTime.allows(at) else { return .failure(APIError(.badRequest, "at must not be before 1970")) }
         let zone = TimeZone(identifier: service.timeZone) ?? TimeZone(identifier: "UTC")!
         let span: TimeSpan
         let end = RangePlan.floor(at, 60_000)
@@ -340,9 +341,12 @@ struct PublicRoutes: Sendable {
         ]
     }
 
+    /// The answer's bytes; a figure that is not finite is unknown (`null` in JSON, left out of XML).
     static func encode(_ object: Any, root: String, xml: Bool) -> Data {
+        let object = FiniteJSON.sanitized(object)
         if xml { return Data(PublicXML.document(root: root, object).utf8) }
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        // Only values our own code put in the tree, every one finite now: it cannot fail.
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 
     enum Status: String { case operational, degraded, breaching, unknown }

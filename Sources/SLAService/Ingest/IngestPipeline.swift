@@ -211,7 +211,7 @@ public actor IngestPipeline {
                     return cells
                 }
                 // A minute of an hour already complete: written as rows, below, which refolds it.
-            } catch  where RowRefusal.reason(error) != nil {
+            } catch  where DataRefusal.reason(error) != nil {
                 // Refused for what some cell holds: written as rows below, which finds the
                 // refused ones and quarantines them.
                 instruments.refused.increment()
@@ -294,7 +294,7 @@ public actor IngestPipeline {
     func spoolPending() {
         guard let spool, !pending.isEmpty else { return }
         do {
-            try spool.append(try SpoolPayload.encode(pending))
+            for record in try SpoolPayload.records(of: pending[...]) { try spool.append(record) }
             pending.removeAll()
             pendingCount.store(0, ordering: .relaxed)
         } catch {
@@ -369,6 +369,14 @@ enum SpoolPayload {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         return Array(try encoder.encode(rows))
+    }
+
+    /// `rows` as records the spool takes (each at most `Spool.maximumPayload`), in order.
+    static func records(of rows: ArraySlice<MinuteAccumulator.Row>) throws -> [[UInt8]] {
+        let payload = try encode(Array(rows))
+        guard payload.count > Spool.maximumPayload, rows.count > 1 else { return [payload] }
+        let middle = rows.startIndex + rows.count / 2
+        return try records(of: rows[..<middle]) + records(of: rows[middle...])
     }
 
     static func decode(_ record: [UInt8]) throws -> [MinuteAccumulator.Row] {

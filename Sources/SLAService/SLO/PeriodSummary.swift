@@ -20,12 +20,21 @@ public struct PeriodSummary: Sendable, Equatable {
     static func read(
         _ service: ServiceDefinition, name: String, span: TimeSpan, postgres: PostgresClient, logger: Logger, latency: Bool = true
     ) async throws -> PeriodSummary {
+        try await DataRefusal.unknownIfRefused(PeriodSummary(name: name, span: span), logger: logger, what: "\(service.id) \(name)") {
+            try await readFigures(service, name: name, span: span, postgres: postgres, logger: logger, latency: latency)
+        }
+    }
+
+    static func readFigures(
+        _ service: ServiceDefinition, name: String, span: TimeSpan, postgres: PostgresClient, logger: Logger, latency: Bool
+    ) async throws -> PeriodSummary {
         var summary = PeriodSummary(name: name, span: span)
         let reader = SLIReader(postgres: postgres, logger: logger)
         let availability = service.slos.first { if case .ratio = $0.sli { true } else { false } }?.sli ?? (service.probes.isEmpty ? nil : .probe)
         if let availability, let selectors = try? SLISelectors(availability, service: service.id) {
             let totals = try await reader.totals(selectors, in: span)
-            if totals.total > 0 { summary.uptime = min(1, totals.good / totals.total) }
+            let share = totals.good / totals.total
+            if totals.total > 0, share.isFinite { summary.uptime = min(1, max(0, share)) }
         }
         for slo in service.slos where latency {
             guard case .latency(let histogram, _, _) = slo.sli, let selector = try? SLISelectors.scoped(histogram, service: service.id) else {

@@ -129,8 +129,10 @@ public struct SLOSnapshotService: Service {
             snapshot.days = try await days(at: at)
             let now = RangePlan.floor(at, 60_000)
             for (name, length) in PeriodSummary.rolling {
-                snapshot.suite[name] = try await SuiteFigures.read(
-                    services, span: TimeSpan(start: now - length.milliseconds, end: now), postgres: postgres, logger: logger)
+                snapshot.suite[name] = try await DataRefusal.unknownIfRefused(SuiteFigures(), logger: logger, what: "suite \(name)") {
+                    try await SuiteFigures.read(
+                        services, span: TimeSpan(start: now - length.milliseconds, end: now), postgres: postgres, logger: logger)
+                }
             }
         }
         return snapshot
@@ -210,10 +212,10 @@ public struct SLOSnapshotService: Service {
             guard let status = entry.status else { continue }
             services.append(entry.service)
             slos.append(entry.slo.id)
-            attainments.append(status.attainment ?? .nan)
+            attainments.append(status.attainment.flatMap { $0.isFinite ? $0 : nil } ?? .nan)
             remainings.append(status.budgetRemaining.map { $0.isFinite ? $0 : -1e308 } ?? .nan)
             let object = status.jsonObject(service: entry.service, slo: entry.slo)
-            payloads.append(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            payloads.append(String(decoding: try FiniteJSON.data(object), as: UTF8.self))
         }
         guard !services.isEmpty else { return }
         let at = RangePlan.floor(snapshot.evaluatedAt, 60_000)

@@ -66,6 +66,12 @@ public struct SLOStatusReader: Sendable {
                 entries.append(.init(service: service.id, slo: slo, status: try await status(slo, of: service, at: at)))
             } catch let problem as SLISelectors.Problem {
                 entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
+            } catch  where DataRefusal.reason(error) != nil {
+                let problem = "the stored figures of this SLO cannot be added up (\(DataRefusal.reason(error) ?? "")); its status is unknown"
+                reader.logger.warning(
+                    "an SLO cannot be evaluated from what is stored",
+                    metadata: ["service": "\(service.id)", "slo": "\(slo.id)", "problem": "\(problem)"])
+                entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem))
             }
         }
         return entries

@@ -220,7 +220,7 @@ public final class EmbeddedPostgres: Sendable {
     static func waitForSharedServer(dataDirectory: String, passwordPath: String, logger: Logger) async throws -> DatabaseURL {
         for _ in 0..<240 {
             if let text = try? String(contentsOfFile: dataDirectory + "/embedded.port", encoding: .utf8),
-                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...65535).contains(port),
                 let password = try? String(contentsOfFile: passwordPath, encoding: .utf8)
             {
                 return DatabaseURL(

@@ -344,7 +344,7 @@ public final class RollupWriter: Sendable {
     }
 
     /// Writes `rows` as `write` does; when the database refuses them for what they hold
-    /// (`RowRefusal`), halves the batch until the rows it refuses are found, puts those in
+    /// (`DataRefusal`), halves the batch until the rows it refuses are found, puts those in
     /// `quarantine` with the reason, and writes the rest. Returns how many were quarantined.
     /// Any other failure (the database away) is thrown, and nothing is quarantined.
     public func writeIsolating(_ rows: [MinuteAccumulator.Row], mode: WriteMode = .live) async throws -> Int {
@@ -352,7 +352,7 @@ public final class RollupWriter: Sendable {
             try await write(rows, mode: mode)
             return 0
         } catch {
-            guard let reason = RowRefusal.reason(error) else { throw error }
+            guard let reason = DataRefusal.reason(error) else { throw error }
             guard rows.count > 1 else { return try await quarantine(rows, reason: reason) }
             let half = rows.count / 2
             let first = try await writeIsolating(Array(rows[..<half]), mode: mode)

@@ -43,6 +43,9 @@ public final class Spool: Sendable {
     /// Appends one record durably (written and fsync'd before this returns). A torn tail left
     /// by a crash is cut off first, so new records never sit behind garbage.
     public func append(_ payload: [UInt8]) throws(Failure) {
+        guard payload.count <= Self.maximumPayload else {
+            throw Failure(description: "a spool record may be at most \(Self.maximumPayload >> 20) MB; split it (\(payload.count) bytes)")
+        }
         let known = self.end.withLock { $0 }
         var end: Int
         var torn = false

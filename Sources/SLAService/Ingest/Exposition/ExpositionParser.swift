@@ -613,7 +613,7 @@ public struct ExpositionParser {
                 if metricName == nil, labels.isEmpty, i < line.end, line[i] == UInt8(ascii: ",") || line[i] == UInt8(ascii: "}") {
                     metricName = quoted
                     if line[i] == UInt8(ascii: ",") { i += 1 }
-                    first = line[i] == UInt8(ascii: "}") ? true : false
+                    first = i < line.end && line[i] == UInt8(ascii: "}")
                     continue
                 }
             } else {

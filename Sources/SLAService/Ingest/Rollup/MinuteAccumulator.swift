@@ -152,6 +152,23 @@ public struct MinuteAccumulator: Sendable {
 
     public static let minute: Int64 = 60_000
 
+    /// The largest magnitude a stored value keeps: sums of up to 10^8 such values stay finite
+    /// (PostgreSQL refuses a float sum that overflows, and a fold refused is a fold retried
+    /// forever).
+    public static let largestValue = 1e300
+
+    /// The value kept of a sample of `kind`: a counter-like series' value must be finite and at
+    /// most `largestValue` in size (an increase from anything else means nothing: nil, refused);
+    /// a gauge's value beyond it is kept as ±Inf.
+    static func storable(_ value: Double, kind: SeriesKind) -> Double? {
+        guard !(abs(value) <= largestValue) else { return value }
+        return kind.countsIncreases ? nil : (value < 0 ? -.infinity : .infinity)
+    }
+
+    static func unstorableCounter(_ series: SeriesKey) -> String {
+        "\(Line.clip(series.metric)) is a \(series.kind.rawValue) whose value is not finite or beyond ±1e300; such samples are not kept"
+    }
+
     /// How long after its end a minute stays open for late scrapes, in milliseconds.
     public var grace: Int64
     /// Baselines of series not seen for this long are forgotten (their next sample is a new baseline).
@@ -249,7 +266,7 @@ public struct MinuteAccumulator: Sendable {
     /// Why a sample was not taken; nil when it was (or was a replay, or NaN: nothing to count).
     enum Refusal {
         case outOfRange
-        case series(String)
+        case refused(String)
     }
 
     mutating func take(_ series: SeriesKey, value: Double, at ms: Int64) -> Refusal? {
@@ -258,9 +275,13 @@ public struct MinuteAccumulator: Sendable {
             return .outOfRange
         }
         guard !value.isNaN else { return nil }
+        guard let value = Self.storable(value, kind: series.kind) else {
+            refusedSamples += 1
+            return .refused(Self.unstorableCounter(series))
+        }
         guard let slot = slot(of: series, checking: limits) else {
             refusedSamples += 1
-            return .series(limits.problem(metric: series.metric, labels: series.labels) ?? "the series cannot be stored")
+            return .refused(limits.problem(metric: series.metric, labels: series.labels) ?? "the series cannot be stored")
         }
         let kind = series.kind
         tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
@@ -328,7 +349,7 @@ public struct MinuteAccumulator: Sendable {
             switch take(o.series, value: o.value, at: o.at) {
             case nil: break
             case .outOfRange: dropped.outOfRange += 1
-            case .series(let problem):
+            case .refused(let problem):
                 dropped.refused += 1
                 if dropped.refusal == nil { dropped.refusal = problem }
             }
@@ -443,6 +464,7 @@ public struct OrderedAccumulator: Sendable {
     public mutating func observe(_ series: SeriesKey, value: Double, at ms: Int64) -> String? {
         guard SampleTime.allows(ms) else { return "the sample's time is before 1970 or after 9999" }
         guard !value.isNaN else { return nil }
+        guard let value = MinuteAccumulator.storable(value, kind: series.kind) else { return MinuteAccumulator.unstorableCounter(series) }
         let index: Dictionary<SeriesKey, MinuteAccumulator.State>.Index
         if let found = states.index(forKey: series) {
             index = found

@@ -1,9 +1,16 @@
 /// `histogram_quantile` as PromQL computes it: find the bucket holding the q-th observation and
 /// interpolate linearly inside it (the lowest bucket starts at 0 when its bound is positive).
 public enum HistogramQuantile {
-    /// `buckets` are (upper bound, cumulative count) pairs, any order; nil without a +Inf bucket
-    /// or without observations.
+    /// `buckets` are (upper bound, cumulative count) pairs, any order; nil without a +Inf bucket,
+    /// without observations, or where no finite answer exists (a bound of NaN or a count that is
+    /// not finite is left out; an answer beyond the finite doubles is none: every page shows it
+    /// as unknown, none traps on it).
     public static func quantile(_ q: Double, buckets: [(le: Double, count: Double)]) -> Double? {
+        guard let value = interpolated(q, buckets: buckets.filter { !$0.le.isNaN && $0.count.isFinite && $0.count >= 0 }) else { return nil }
+        return value.isFinite ? value : nil
+    }
+
+    static func interpolated(_ q: Double, buckets: [(le: Double, count: Double)]) -> Double? {
         guard !q.isNaN else { return nil }
         if q < 0 { return -.infinity }
         if q > 1 { return .infinity }
@@ -20,6 +27,8 @@ public enum HistogramQuantile {
         let below = index == 0 ? 0 : sorted[index - 1].count
         let inBucket = sorted[index].count - below
         guard inBucket > 0 else { return upper }
-        return lower + (upper - lower) * (rank - below) / inBucket
+        // The share of the bucket first: (upper - lower) * (rank - below) overflows for bounds
+        // like 1e300 before the division would bring it back.
+        return lower + (upper - lower) * ((rank - below) / inBucket)
     }
 }
