@@ -57,7 +57,7 @@ struct RemoteWriteDecodingTests {
         // [0x58, 1]: an unknown field (11), skipped.
         let gauge = Self.field(1, Self.label("job", "api") + Self.label("__name__", "queue") + [0x58, 1] + Self.sample(2.5, 1_790_856_000_000))
         let request = try WriteRequest(decoding: bucket + total + gauge + Self.field(3, [8, 1]))  // metadata is skipped
-        let observations = RemoteWriteRoutes.observations(request).kept
+        let observations = request.observations().kept
         #expect(observations.map(\.series.metric) == ["rpc_ms_bucket", "rpc_total", "rpc_total", "queue"])
         #expect(observations.map(\.series.kind) == [.histogramBucket, .counter, .counter, .untyped])
         #expect(observations[0].series.labels == [Label("job", "api"), Label("le", "250")])

@@ -29,7 +29,7 @@ struct RemoteWriteRoutes: Sendable {
         let observations: (kept: [SampleMapper.Observation], nameless: Int)
         do {
             let raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)
-            observations = Self.observations(try WriteRequest(decoding: raw))
+            observations = try WriteRequest(decoding: raw).observations()
         } catch let failure as Snappy.Failure {
             throw APIError(.badRequest, "cannot decompress the request: \(failure)")
         } catch let failure as WriteRequest.Failure {
@@ -55,20 +55,5 @@ struct RemoteWriteRoutes: Sendable {
                 "\(total - stored) of \(total) samples were not stored (the others were): \(reasons.joined(separator: "; "))")
         }
         return Response(status: .noContent)
-    }
-
-    /// The request's samples, and how many belong to series without a name (not kept).
-    static func observations(_ request: WriteRequest) -> (kept: [SampleMapper.Observation], nameless: Int) {
-        var out: [SampleMapper.Observation] = []
-        var nameless = 0
-        for series in request.series {
-            guard let name = series.labels.first(where: { $0.name == "__name__" })?.value, !name.isEmpty else {
-                nameless += series.samples.count
-                continue
-            }
-            let key = SampleMapper.seriesKey(named: name, labels: series.labels.filter { $0.name != "__name__" && !$0.value.isEmpty })
-            for sample in series.samples { out.append(.init(series: key, value: sample.value, at: sample.timestamp)) }
-        }
-        return (out, nameless)
     }
 }
