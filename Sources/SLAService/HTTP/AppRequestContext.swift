@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -23,18 +24,34 @@ public struct AppRequestContext: RequestContext {
     }
 }
 
-/// Admin routes: the bearer token when one is configured, else loopback clients only.
+/// Admin routes: the bearer token when one is configured, else loopback clients only, and of
+/// those only requests that no proxy forwarded (behind a reverse proxy on the same machine every
+/// client is a loopback peer: trusting them would open writes to the world).
 struct AdminGate: Sendable {
     let token: String?
 
+    /// Headers a proxy adds to a request it forwards.
+    static let forwardingHeaders: [HTTPField.Name] = [.forwarded, .xForwardedFor, .xRealIP]
+
     func check(_ request: Request, _ context: AppRequestContext) throws {
         if let token {
-            guard let header = request.headers[.authorization], Self.constantTimeEquals(header, "Bearer " + token) else {
+            guard Self.hasToken(request, token) else {
                 throw APIError(.unauthorized, "send the admin token as 'Authorization: Bearer <token>'")
             }
         } else if !context.isLoopback {
             throw APIError(.forbidden, "admin routes answer only local clients until an admin_token is configured")
+        } else if Self.forwardingHeaders.contains(where: { request.headers[$0] != nil }) {
+            throw APIError(
+                .forbidden, "this request came through a proxy; without an admin_token only local clients that no proxy forwarded may write")
         }
+    }
+
+    /// Whether `request` carries `Authorization: Bearer <token>` (the scheme in any case, as
+    /// RFC 9110 says schemes are).
+    static func hasToken(_ request: Request, _ token: String) -> Bool {
+        guard let header = request.headers[.authorization], let space = header.firstIndex(of: " ") else { return false }
+        guard header[..<space].lowercased() == "bearer" else { return false }
+        return constantTimeEquals(String(header[header.index(after: space)...].drop { $0 == " " }), token)
     }
 
     /// Compares without leaking, through timing, how much of the token matched.
@@ -46,4 +63,10 @@ struct AdminGate: Sendable {
         }
         return difference == 0
     }
+}
+
+extension HTTPField.Name {
+    static let forwarded = Self("Forwarded")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xRealIP = Self("X-Real-IP")!
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// `PUT|POST|DELETE /push/job/{job}[/{label}/{value}...]`, as the Pushgateway takes them: the
-/// body is the text format (0.0.4, or OpenMetrics by Content-Type); `label@base64` takes a
-/// base64url value (for values with `/`). Same gate as admin routes: token, or loopback only.
+/// `PUT|POST|DELETE /metrics/job/{job}[/{label}/{value}...]`, the Pushgateway's own API and path
+/// (every Pushgateway client uses it): the body is the text format (0.0.4, or OpenMetrics by
+/// Content-Type); `job@base64` and `label@base64` take a base64url value (for values with `/`;
+/// `=` alone is the empty value). Same gate as admin routes: token, or loopback only.
 struct PushRoutes: Sendable {
     let store: PushStore
     let gate: AdminGate
@@ -12,18 +13,22 @@ struct PushRoutes: Sendable {
     static let maximumBodyBytes = 16 << 20
 
     func register(on router: Router<AppRequestContext>) {
-        router.put("push/job/**") { request, context in try await self.handle(request, context, mode: .replaceGroup) }
-        router.post("push/job/**") { request, context in try await self.handle(request, context, mode: .replaceFamilies) }
-        router.delete("push/job/**") { request, context in
-            try self.gate.check(request, context)
-            await self.store.delete(try Self.group(context.parameters.getCatchAll()))
-            return Response(status: .accepted)
+        for (prefix, base64) in [("metrics/job/**", false), ("metrics/job@base64/**", true)] {
+            router.put(RouterPath(prefix)) { request, context in try await self.handle(request, context, base64: base64, mode: .replaceGroup) }
+            router.post(RouterPath(prefix)) { request, context in
+                try await self.handle(request, context, base64: base64, mode: .replaceFamilies)
+            }
+            router.delete(RouterPath(prefix)) { request, context in
+                try self.gate.check(request, context)
+                await self.store.delete(try Self.group(context.parameters.getCatchAll(), jobInBase64: base64))
+                return Response(status: .accepted)
+            }
         }
     }
 
-    func handle(_ request: Request, _ context: AppRequestContext, mode: PushStore.Mode) async throws -> Response {
+    func handle(_ request: Request, _ context: AppRequestContext, base64: Bool, mode: PushStore.Mode) async throws -> Response {
         try gate.check(request, context)
-        let group = try Self.group(context.parameters.getCatchAll())
+        let group = try Self.group(context.parameters.getCatchAll(), jobInBase64: base64)
         let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a push")
         let bytes = Array(buffer.readableBytesView)
         let format = request.headers[.contentType].flatMap(ExpositionFormat.init(contentType:)) ?? ExpositionFormat.sniff(bytes)
@@ -53,14 +58,15 @@ struct PushRoutes: Sendable {
         return Response(status: .ok)
     }
 
-    /// `job/{job}/{label}/{value}...` after `/push/`, decoded and checked.
-    static func group(_ parts: [Substring]) throws -> PushStore.Group {
-        // The route matched "push/job/**", so parts are what follows "job/".
-        guard let job = parts.first, !job.isEmpty else { throw APIError(.badRequest, "the URL needs a job: /push/job/{job}") }
+    /// `{job}/{label}/{value}...` after `/metrics/job/` (or `/metrics/job@base64/`), decoded and
+    /// checked.
+    static func group(_ parts: [Substring], jobInBase64: Bool = false) throws -> PushStore.Group {
+        guard let job = parts.first, !job.isEmpty else { throw APIError(.badRequest, "the URL needs a job: /metrics/job/{job}") }
         guard parts.count % 2 == 1, parts.count <= 41 else {
             throw APIError(.badRequest, "after the job, the URL takes label/value pairs, at most 20")
         }
-        var labels = [Label("job", try decode(String(job), base64: false))]
+        var labels = [Label("job", try decode(String(job), base64: jobInBase64))]
+        guard !labels[0].value.isEmpty else { throw APIError(.badRequest, "the job in the URL is empty") }
         var index = 1
         while index < parts.count {
             var name = String(parts[index])
@@ -70,7 +76,8 @@ struct PushRoutes: Sendable {
                 throw APIError(.badRequest, "'\(Line.clip(name))' is not a label name")
             }
             guard !labels.contains(where: { $0.name == name }) else { throw APIError(.badRequest, "label \(name) appears twice in the URL") }
-            labels.append(Label(name, try decode(String(parts[index + 1]), base64: base64)))
+            let value = try decode(String(parts[index + 1]), base64: base64)
+            if !value.isEmpty { labels.append(Label(name, value)) }  // an empty value is no label, as in Prometheus
             index += 2
         }
         return PushStore.Group(labels: [labels[0]] + labels.dropFirst().sorted { $0.name < $1.name })
@@ -81,6 +88,7 @@ struct PushRoutes: Sendable {
             throw APIError(.badRequest, "a label value in the URL is not valid (percent-encoded UTF-8, at most 1024 bytes, no NUL)")
         }
         guard base64 else { return unescaped }
+        if unescaped == "=" || unescaped.isEmpty { return "" }  // the Pushgateway's empty value
         var normalized = unescaped.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while normalized.count % 4 != 0 { normalized += "=" }
         guard let data = Data(base64Encoded: normalized), let value = String(data: data, encoding: .utf8), !SeriesLimits.holdsNUL(value) else {

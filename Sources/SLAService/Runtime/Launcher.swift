@@ -72,6 +72,11 @@ public struct Launcher: Sendable {
         if logger.logLevel > .debug { driverLogger.logLevel = .warning }
         let postgres = PostgresClient(configuration: database.url.clientConfiguration, backgroundLogger: driverLogger)
         let factory = PrometheusMetricsFactory(registry: registry)
+        if config.adminToken == nil {
+            logger.notice(
+                "no admin_token is configured: pushes, remote-write and admin routes answer only local clients that no proxy forwarded; set admin_token to accept them from elsewhere"
+            )
+        }
         if let warp = WallClock.warp {
             logger.warning("HMS_OPS_TEST_CLOCK is set: the clock is warped for a test", metadata: ["factor": "\(warp.factor)"])
         }
