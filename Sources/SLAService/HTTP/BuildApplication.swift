@@ -44,7 +44,7 @@ public struct AppDependencies: Sendable {
 public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies, logger: Logger) -> some ApplicationProtocol {
     let health = dependencies.health ?? DatabaseHealth(postgres: dependencies.postgres, logger: logger)
     let publicRoutes = PublicRoutes(services: config.services, store: dependencies.snapshots, postgres: dependencies.postgres, logger: logger)
-    let requestMetrics = RequestMetricHandles()
+    let requestMetrics = RequestMetricHandles(factory: PrometheusMetricsFactory(registry: dependencies.registry))
     let router = buildRouter(
         config, registry: dependencies.registry, health: health, pushStore: dependencies.pushStore, pipeline: dependencies.pipeline,
         snapshots: dependencies.snapshots, postgres: dependencies.postgres, logger: logger, publicRoutes: publicRoutes,
@@ -83,7 +83,10 @@ func buildRouter(
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestMetricsMiddleware(handles: requestMetrics))
     HealthRoutes(health: health, pipeline: pipeline).register(on: router)
-    MetricsRoutes(registry: registry, pipeline: pipeline).register(on: router)
+    MetricsRoutes(
+        registry: registry, pipeline: pipeline, text: OwnMetricsText(privateServices: Set(config.services.filter { !$0.isPublic }.map(\.id))),
+        token: config.adminToken
+    ).register(on: router)
     let publicRoutes = publicRoutes ?? PublicRoutes(services: config.services, store: snapshots, postgres: postgres, logger: logger)
     DashboardPage(routes: publicRoutes).register(on: router)
     WidgetRoutes().register(on: router)

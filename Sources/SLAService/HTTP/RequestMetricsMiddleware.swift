@@ -21,10 +21,10 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             metrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            let status = (error as? APIError)?.status ?? (error as? any HTTPResponseError)?.status ?? .internalServerError
             let metrics = handles.for(route: context.endpointPath ?? "NotFound", method: request.method, status: status)
             metrics.requests.increment()
-            metrics.errors.increment()
+            metrics.errors?.increment()
             throw error
         }
     }
@@ -42,10 +42,17 @@ final class RequestMetricHandles: Sendable {
     struct Handles: Sendable {
         let requests: Counter
         let duration: Timer
-        let errors: Counter
+        /// Only for error statuses (4xx, 5xx).
+        let errors: Counter?
     }
 
     private let made = Mutex<[Key: Handles]>([:])
+    /// Where the handles are made (the server's registry).
+    let factory: any MetricsFactory
+
+    init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+    }
 
     /// Methods outside these are counted as `_OTHER` (OpenTelemetry's word), so a client
     /// inventing methods cannot grow the label set.
@@ -58,11 +65,13 @@ final class RequestMetricHandles: Sendable {
             if let handles = made[key] { return handles }
             let labels = [("http.route", route), ("http.request.method", method.rawValue), ("http.response.status_code", "\(status.code)")]
             let handles = Handles(
-                requests: Counter(label: "hb.requests", dimensions: labels),
-                duration: Timer(label: "http.server.request.duration", dimensions: labels, preferredDisplayUnit: .seconds),
-                errors: Counter(
-                    label: "hb.request.errors",
-                    dimensions: [("http.route", route), ("http.request.method", method.rawValue), ("error.type", "\(status.code)")]))
+                requests: Counter(label: "hb_requests_total", dimensions: labels, factory: factory),
+                duration: Timer(label: "http_server_request_duration_seconds", dimensions: labels, preferredDisplayUnit: .seconds, factory: factory),
+                errors: status.code >= 400
+                    ? Counter(
+                        label: "hb_request_errors_total",
+                        dimensions: [("http.route", route), ("http.request.method", method.rawValue), ("error.type", "\(status.code)")],
+                        factory: factory) : nil)
             made[key] = handles
             return handles
         }
