@@ -70,6 +70,26 @@ struct ConfigLoaderTests {
         #expect(service.slos[1].sli == .latency(histogram: "latency_ms", percentile: 50, below: 250))
     }
 
+    @Test func limitsAreReadAndBounded() throws {
+        let config = try ConfigLoader.parse(
+            """
+            limits:
+              label_name_bytes: 128
+              label_value_bytes: 1024
+              labels_per_series: 20
+              new_series_per_request: 5000
+              new_series_per_minute: 50000
+              header_timeout: 5s
+              idle_timeout: 30s
+            services: []
+            """, file: "hms.yaml", baseDirectory: "/")
+        #expect(config.limits.series == SeriesLimits(maximumNameBytes: 128, maximumValueBytes: 1024, maximumLabels: 20))
+        #expect(config.limits.newSeries == .init(perRequest: 5000, perMinute: 50000))
+        #expect(config.limits.headerTimeout == .seconds(5) && config.limits.idleTimeout == .seconds(30))
+        let issue = try only("limits:\n  header_timeout: 2h\nservices: []\n")
+        #expect(issue.description.contains("limits.header_timeout") && issue.description.contains("expected between 1s and 1h"))
+    }
+
     @Test func unknownKeyIsLocatedAndAGuessOffered() throws {
         let issue = try only("scrape_intervall: 15s\nservices: []\n")
         #expect(issue.line == 2)

@@ -277,4 +277,22 @@ struct OrderedAccumulatorTests {
         let found = SeriesLimits.standard.problem(metric: metric, labels: labels)
         if let problem { #expect(found?.contains(problem) == true, "\(found ?? "nil")") } else { #expect(found == nil) }
     }
+
+    /// A source with a budget adds at most so many new series per call and per minute; series
+    /// it already has go on being taken, and scrapes (no source) are not counted.
+    @Test func aSourceAddsNewSeriesWithinItsBudget() {
+        var acc = MinuteAccumulator(grace: 0)
+        let budget = MinuteAccumulator.NewSeriesBudget(perRequest: 3, perMinute: 5)
+        let at = MinuteAccumulatorTests.at(0, 0)
+        func batch(_ names: Range<Int>) -> [SampleMapper.Observation] {
+            names.map { SampleMapper.Observation(series: SeriesKey(metric: "s\($0)", labels: [], kind: .gauge), value: 1, at: at) }
+        }
+        let first = acc.observe(batch(0..<10), source: "remote_write", budget: budget, now: at)
+        #expect(first.refused == 7)
+        #expect(first.refusal?.contains("new_series_per_request") == true)
+        #expect(acc.observe(batch(0..<10), source: "remote_write", budget: budget, now: at).refused == 5, "2 more this minute")
+        #expect(acc.observe(batch(0..<5), source: "remote_write", budget: budget, now: at).refused == 0, "known series are taken")
+        #expect(acc.observe(batch(10..<13), source: "remote_write", budget: budget, now: at + 60_000).refused == 0, "a new minute")
+        #expect(acc.observe(batch(20..<40)).refused == 0, "scrapes are not budgeted")
+    }
 }

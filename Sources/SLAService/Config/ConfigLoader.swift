@@ -71,8 +71,35 @@ public enum ConfigLoader {
 
     static let rootKeys = [
         "database_url", "data_dir", "listen", "scrape_interval", "scrape_timeout", "admin_token",
-        "admin_token_file", "rate_cards_dir", "retention", "services", "slo_files",
+        "admin_token_file", "rate_cards_dir", "retention", "limits", "services", "slo_files",
     ]
+
+    static let limitKeys = [
+        "label_name_bytes", "label_value_bytes", "labels_per_series", "new_series_per_request", "new_series_per_minute", "header_timeout",
+        "idle_timeout",
+    ]
+
+    static func readLimits(_ node: Node, _ r: inout YAMLReader) -> HMSConfig.Limits {
+        var limits = HMSConfig.Limits()
+        guard let keys = r.mapping(node, "limits", allowed: limitKeys) else { return limits }
+        func number(_ key: String, _ range: ClosedRange<Int>) -> Int? { keys[key].flatMap { r.integer($0.value, "limits.\(key)", in: range) } }
+        func seconds(_ key: String) -> ConfigDuration? {
+            guard let (_, value) = keys[key], let d = r.duration(value, "limits.\(key)") else { return nil }
+            guard d >= .seconds(1), d <= .hours(1) else {
+                r.report(value, "limits.\(key)", "expected between 1s and 1h, got \(d)")
+                return nil
+            }
+            return d
+        }
+        if let n = number("label_name_bytes", 16...4096) { limits.series.maximumNameBytes = n }
+        if let n = number("label_value_bytes", 64...65536) { limits.series.maximumValueBytes = n }
+        if let n = number("labels_per_series", 1...1000) { limits.series.maximumLabels = n }
+        if let n = number("new_series_per_request", 1...10_000_000) { limits.newSeriesPerRequest = n }
+        if let n = number("new_series_per_minute", 1...100_000_000) { limits.newSeriesPerMinute = n }
+        if let d = seconds("header_timeout") { limits.headerTimeout = d }
+        if let d = seconds("idle_timeout") { limits.idleTimeout = d }
+        return limits
+    }
 
     static func readRoot(_ root: Node, _ r: inout YAMLReader, baseDirectory: String) -> HMSConfig? {
         guard let keys = r.mapping(root, "", allowed: rootKeys) else { return nil }
@@ -124,6 +151,7 @@ public enum ConfigLoader {
                 }
             }
         }
+        if let (_, node) = keys["limits"] { config.limits = readLimits(node, &r) }
         if let (_, node) = keys["rate_cards_dir"], let dir = r.string(node, "rate_cards_dir") {
             config.rateCardsDirectory = resolve(dir, against: baseDirectory)
         }

@@ -20,6 +20,25 @@ public struct HMSConfig: Sendable, Equatable {
     public var services: [ServiceDefinition]
     /// How long each rollup level is kept.
     public var retention = Retention()
+    /// What one sender may make the server hold (`limits:`; docs/operations.md).
+    public var limits = Limits()
+
+    /// Bounds on what comes from outside: the shape of a series, how many new series one
+    /// request and one minute may bring (pushes and remote-write; scrapes are configured), and
+    /// how long a connection may take to send a request head or stay idle.
+    public struct Limits: Sendable, Equatable {
+        public var series = SeriesLimits.standard
+        public var newSeriesPerRequest = 100_000
+        public var newSeriesPerMinute = 200_000
+        public var headerTimeout: ConfigDuration = .seconds(10)
+        public var idleTimeout: ConfigDuration = .seconds(75)
+        public init() {}
+
+        /// The new-series budget of pushes and remote-write.
+        public var newSeries: MinuteAccumulator.NewSeriesBudget {
+            .init(perRequest: newSeriesPerRequest, perMinute: newSeriesPerMinute)
+        }
+    }
 
     /// Rows older than these are deleted (hourly). Minutes feed the edges of long windows, hours
     /// the edges of calendar periods, days everything else.

@@ -52,7 +52,7 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
-        server: PublicHTTP1Channel.builder(routes: publicRoutes, metrics: requestMetrics),
+        server: PublicHTTP1Channel.builder(routes: publicRoutes, metrics: requestMetrics, limits: config.limits),
         configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "hms-ops"),
         services: dependencies.services + [health],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.listen.port) },
@@ -91,7 +91,7 @@ func buildRouter(
     DashboardPage(routes: publicRoutes).register(on: router)
     WidgetRoutes().register(on: router)
     publicRoutes.register(on: router)
-    if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken)).register(on: router) }
+    if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken), limits: config.limits.series).register(on: router) }
     if let pipeline {
         let ingested = Counter(
             label: "hms_samples_ingested_total", dimensions: [("source", "remote_write")], factory: PrometheusMetricsFactory(registry: registry))

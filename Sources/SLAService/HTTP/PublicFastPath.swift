@@ -11,17 +11,23 @@ struct PublicHTTP1Channel: ServerChildChannel {
     let inner: HTTP1Channel
     let routes: PublicRoutes
     let metrics: RequestMetricHandles
+    let limits: HMSConfig.Limits
 
-    /// The server builder `Application` takes.
-    static func builder(routes: PublicRoutes, metrics: RequestMetricHandles) -> HTTPServerBuilder {
+    /// The server builder `Application` takes: connections idle for `limits.idleTimeout` are
+    /// closed, and so are those whose request head takes longer than `limits.headerTimeout`.
+    static func builder(routes: PublicRoutes, metrics: RequestMetricHandles, limits: HMSConfig.Limits = .init()) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            PublicHTTP1Channel(inner: HTTP1Channel(responder: responder), routes: routes, metrics: metrics)
+            PublicHTTP1Channel(
+                inner: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: .milliseconds(limits.idleTimeout.milliseconds))),
+                routes: routes, metrics: metrics, limits: limits)
         }
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             try channel.pipeline.syncOperations.addHandler(PublicFastPath(routes: routes, metrics: metrics), position: .first)
+            try channel.pipeline.syncOperations.addHandler(
+                RequestHeadDeadline(timeout: .milliseconds(limits.headerTimeout.milliseconds)), position: .first)
             return value
         }
     }

@@ -35,7 +35,7 @@ struct RemoteWriteRoutes: Sendable {
         } catch let failure as WriteRequest.Failure {
             throw APIError(.badRequest, "not a remote-write WriteRequest: \(failure)")
         }
-        let dropped = await pipeline.ingest(observations.kept)
+        let dropped = await pipeline.ingest(observations.kept, source: "remote_write")
         let stored = observations.kept.count - dropped.total
         if stored > 0 { ingested?.increment(by: Int64(stored)) }
         let total = observations.kept.count + observations.nameless

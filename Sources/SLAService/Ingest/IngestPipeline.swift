@@ -21,6 +21,8 @@ public actor IngestPipeline {
     var pending: [MinuteAccumulator.Row] = []
     /// Rows kept at most while the database is away; beyond that the oldest are dropped (counted).
     let pendingLimit: Int
+    /// How many new series pushes and remote-write may add (`limits:`).
+    nonisolated let newSeriesBudget: MinuteAccumulator.NewSeriesBudget
     /// The server's own metrics of writing (`hms_rollup_write_failures_total`, ...).
     let instruments: Instruments
     /// The end of the newest minute written to PostgreSQL (at first, when the pipeline was made).
@@ -32,10 +34,13 @@ public actor IngestPipeline {
 
     public init(
         writer: RollupWriter?, spool: Spool? = nil, grace: Int64 = 20_000, pendingLimit: Int = 2_000_000,
-        writeTimeout: Duration = .seconds(15), metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger,
-        now: @escaping @Sendable () -> Int64 = { WallClock.now() }
+        writeTimeout: Duration = .seconds(15), limits: HMSConfig.Limits = .init(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        logger: Logger, now: @escaping @Sendable () -> Int64 = { WallClock.now() }
     ) {
-        self.accumulator = Mutex(MinuteAccumulator(grace: grace))
+        var accumulator = MinuteAccumulator(grace: grace)
+        accumulator.limits = limits.series
+        self.accumulator = Mutex(accumulator)
+        self.newSeriesBudget = limits.newSeries
         self.writer = writer
         self.spool = spool
         self.writeTimeout = writeTimeout
@@ -115,18 +120,22 @@ public actor IngestPipeline {
     /// stamped more than `maximumAhead` after now, outside `SampleTime`, or of series that cannot
     /// be stored are dropped; returns how many, and why.
     @discardableResult
-    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation]) async -> MinuteAccumulator.Dropped {
-        if let dropped = ingestIfResumed(observations) { return dropped }
+    /// A `source` (`push`, `remote_write`) adds at most `newSeriesBudget` new series.
+    nonisolated(nonsending) public func ingest(_ observations: [SampleMapper.Observation], source: String? = nil) async
+        -> MinuteAccumulator.Dropped
+    {
+        if let dropped = ingestIfResumed(observations, source: source) { return dropped }
         await resumeBaselines()
-        return ingestIfResumed(observations) ?? .init()
+        return ingestIfResumed(observations, source: source) ?? .init()
     }
 
     /// `ingest` without waiting, for callers on an event loop: nil (and nothing taken) while the
     /// stored baselines are not yet resumed; then the caller goes the way of `ingest`.
-    nonisolated func ingestIfResumed(_ observations: [SampleMapper.Observation]) -> MinuteAccumulator.Dropped? {
+    nonisolated func ingestIfResumed(_ observations: [SampleMapper.Observation], source: String? = nil) -> MinuteAccumulator.Dropped? {
         guard baselinesResumed.load(ordering: .acquiring) else { return nil }
-        let limit = now() + Self.maximumAhead
-        return accumulator.withLock { $0.observe(observations, notAfter: limit) }
+        let time = now()
+        let budget = source == nil ? nil : newSeriesBudget
+        return accumulator.withLock { $0.observe(observations, notAfter: time + Self.maximumAhead, source: source, budget: budget, now: time) }
     }
 
     /// The one read of stored baselines, shared by every caller that arrives while it runs.

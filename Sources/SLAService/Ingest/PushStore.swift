@@ -55,27 +55,44 @@ public struct PushCollector: Service {
     let store: PushStore
     let pipeline: IngestPipeline
     let interval: Duration
+    let logger: Logger
 
-    public init(store: PushStore, pipeline: IngestPipeline, interval: Duration) {
+    public init(store: PushStore, pipeline: IngestPipeline, interval: Duration, logger: Logger = Logger(label: "hms-ops")) {
         self.store = store
         self.pipeline = pipeline
         self.interval = interval
+        self.logger = logger
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            var refusing = false
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                await collect(at: WallClock.now())
+                let dropped = await collect(at: WallClock.now())
+                if (dropped.refused > 0) != refusing {
+                    refusing = dropped.refused > 0
+                    if refusing {
+                        logger.warning(
+                            "pushed samples were not kept", metadata: ["samples": "\(dropped.refused)", "first": "\(dropped.refusal ?? "")"])
+                    }
+                }
             }
         }
     }
 
-    /// One round: every pushed sample, with its group's labels, at `ms`.
-    public func collect(at ms: Int64) async {
+    /// One round: every pushed sample, with its group's labels, at `ms`. Returns what was
+    /// dropped (new series past the `limits:` budget of pushes among them).
+    @discardableResult
+    public func collect(at ms: Int64) async -> MinuteAccumulator.Dropped {
+        var dropped = MinuteAccumulator.Dropped()
         for (group, families) in await store.snapshot() {
             let exposition = Exposition(format: .prometheusText, families: families, errors: [])
-            await pipeline.ingest(SampleMapper.observations(exposition, targetLabels: group.labels, scrapedAt: ms, honorLabels: true))
+            let round = await pipeline.ingest(
+                SampleMapper.observations(exposition, targetLabels: group.labels, scrapedAt: ms, honorLabels: true), source: "push")
+            dropped.refused += round.refused
+            dropped.refusal = dropped.refusal ?? round.refusal
         }
+        return dropped
     }
 }

@@ -83,7 +83,8 @@ public struct Launcher: Sendable {
         let spoolFolder = config.dataDirectory + "/spool"
         try? FileManager.default.createDirectory(atPath: spoolFolder, withIntermediateDirectories: true)
         let pipeline = IngestPipeline(
-            writer: RollupWriter(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"), metrics: factory,
+            writer: RollupWriter(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"), limits: config.limits,
+            metrics: factory,
             logger: logger.with("component", "ingest"))
         // Listed in start order; shutdown runs backwards, so the last flush happens after the
         // collector has stopped and before the database client closes.
@@ -105,7 +106,8 @@ public struct Launcher: Sendable {
                 services: config.services, postgres: postgres, store: snapshots, metrics: factory, logger: logger.with("component", "slo"),
                 interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5)), ingest: pipeline))
         let pushStore = PushStore()
-        services.append(PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration))
+        services.append(
+            PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration, logger: logger.with("component", "push")))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
         let announce = self.announce
         let dependencies = AppDependencies(

@@ -184,6 +184,21 @@ public struct MinuteAccumulator: Sendable {
     /// What a series must be like to be kept; checked when the accumulator first meets it.
     public var limits = SeriesLimits.standard
 
+    /// How many series a source (pushes, remote-write) may add: in one call of `observe`, and
+    /// in one minute of the server's clock. One 5 MB remote-write request once brought a
+    /// million new series (310 MB of memory, 250 MB of database).
+    public struct NewSeriesBudget: Sendable, Equatable {
+        public var perRequest: Int
+        public var perMinute: Int
+        public init(perRequest: Int, perMinute: Int) {
+            self.perRequest = perRequest
+            self.perMinute = perMinute
+        }
+    }
+
+    /// New series each source added in its latest minute.
+    var newSeries: [String: (minute: Int64, count: Int)] = [:]
+
     /// Every series, by slot: its key (nil: a free slot) and what is kept of it. `index` finds a
     /// series' slot, and each key object remembers its slot (a hint, checked by identity), so a
     /// sample of a series the scraper has cached is folded without hashing its key.
@@ -214,7 +229,7 @@ public struct MinuteAccumulator: Sendable {
 
     /// The slot of `series`, made if it has none; nil (and none made) when `limits` refuse a
     /// series met for the first time.
-    mutating func slot(of series: SeriesKey, checking limits: SeriesLimits? = nil) -> Int? {
+    mutating func slot(of series: SeriesKey, checking limits: SeriesLimits? = nil, newAllowed: inout Int) -> Int? {
         let hint = series.storage.slot.load(ordering: .relaxed)
         if hint >= 0, hint < keys.count, let held = keys[hint], held.storage === series.storage { return hint }
         let found: Int
@@ -222,6 +237,8 @@ public struct MinuteAccumulator: Sendable {
             found = known
         } else {
             if let limits, !limits.allows(series) { return nil }
+            guard newAllowed > 0 else { return nil }
+            newAllowed -= 1
             if let free = freeSlots.popLast() {
                 found = free
                 keys[free] = series
@@ -251,7 +268,8 @@ public struct MinuteAccumulator: Sendable {
 
     /// Resumes a series from its last stored value (after a restart).
     public mutating func seed(_ series: SeriesKey, value: Double, at ms: Int64) {
-        guard SampleTime.allows(ms), let slot = slot(of: series) else { return }
+        var unlimited = Int.max
+        guard SampleTime.allows(ms), let slot = slot(of: series, newAllowed: &unlimited) else { return }
         if let known = tracked[slot].baseline, known.at >= ms { return }
         tracked[slot].baseline = Baseline(value: value, at: ms)
         tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
@@ -270,6 +288,12 @@ public struct MinuteAccumulator: Sendable {
     }
 
     mutating func take(_ series: SeriesKey, value: Double, at ms: Int64) -> Refusal? {
+        var unlimited = Int.max
+        return take(series, value: value, at: ms, newAllowed: &unlimited)
+    }
+
+    /// `take`, making at most `newAllowed` new series (counted down).
+    mutating func take(_ series: SeriesKey, value: Double, at ms: Int64, newAllowed: inout Int) -> Refusal? {
         guard SampleTime.allows(ms) else {
             outOfRangeSamples += 1
             return .outOfRange
@@ -279,9 +303,11 @@ public struct MinuteAccumulator: Sendable {
             refusedSamples += 1
             return .refused(Self.unstorableCounter(series))
         }
-        guard let slot = slot(of: series, checking: limits) else {
+        guard let slot = slot(of: series, checking: limits, newAllowed: &newAllowed) else {
             refusedSamples += 1
-            return .refused(limits.problem(metric: series.metric, labels: series.labels) ?? "the series cannot be stored")
+            return .refused(
+                limits.problem(metric: series.metric, labels: series.labels)
+                    ?? "more new series than one request or one minute may bring (limits: new_series_per_request, new_series_per_minute)")
         }
         let kind = series.kind
         tracked[slot].seen = Swift.max(tracked[slot].seen, ms)
@@ -338,15 +364,33 @@ public struct MinuteAccumulator: Sendable {
     /// (milliseconds): one sample stamped far ahead would become its series' baseline, and
     /// every sample before that time would then be ignored as a replay (and an open minute far
     /// ahead holds memory); and but those `take` refuses. Returns what was dropped.
+    /// A `source` with a `budget` adds at most that many new series, per call and per minute of
+    /// `now` (milliseconds; the server's clock).
     @discardableResult
-    public mutating func observe(_ observations: [SampleMapper.Observation], notAfter limit: Int64 = .max) -> Dropped {
+    public mutating func observe(
+        _ observations: [SampleMapper.Observation], notAfter limit: Int64 = .max, source: String? = nil, budget: NewSeriesBudget? = nil,
+        now: Int64 = 0
+    ) -> Dropped {
         var dropped = Dropped()
+        var newAllowed = Int.max
+        let minute = Self.minute(of: max(0, now))
+        if let source, let budget {
+            let used = newSeries[source].map { $0.minute == minute ? $0.count : 0 } ?? 0
+            newAllowed = max(0, min(budget.perRequest, budget.perMinute - used))
+        }
+        let allowed = newAllowed
+        defer {
+            if let source, budget != nil, allowed != newAllowed {
+                let used = newSeries[source].map { $0.minute == minute ? $0.count : 0 } ?? 0
+                newSeries[source] = (minute, used + allowed - newAllowed)
+            }
+        }
         for o in observations {
             guard o.at <= limit else {
                 dropped.ahead += 1
                 continue
             }
-            switch take(o.series, value: o.value, at: o.at) {
+            switch take(o.series, value: o.value, at: o.at, newAllowed: &newAllowed) {
             case nil: break
             case .outOfRange: dropped.outOfRange += 1
             case .refused(let problem):
