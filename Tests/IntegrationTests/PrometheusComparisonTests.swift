@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -103,7 +104,8 @@ struct PrometheusComparisonTests {
         config.listen.port = ourPort
         let clock = TestClock(WallClock.system())
         let pipeline = IngestPipeline(writer: nil, grace: 0, logger: logger, now: { clock.now })
-        let app = buildApplication(config, dependencies: .init(pipeline: pipeline), logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let app = buildApplication(config, dependencies: .init(pipeline: pipeline, registry: registry), logger: logger)
         let yaml = """
             global: {scrape_interval: 1s}
             scrape_configs:
@@ -138,6 +140,12 @@ struct PrometheusComparisonTests {
                 #expect(rows.contains { $0.series.metric == "up" && $0.series.kind == .untyped && $0.last == 1 })
                 let buckets = rows.filter { $0.series.metric == "prometheus_http_request_duration_seconds_bucket" }
                 #expect(!buckets.isEmpty && buckets.allSatisfy { $0.series.kind == .histogramBucket })
+                // Counted per source on our own /metrics.
+                var buffer: [UInt8] = []
+                registry.emit(into: &buffer)
+                let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n")
+                    .first { $0.hasPrefix(#"hms_samples_ingested_total{source="remote_write"} "#) }
+                #expect((line?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 0, "\(line ?? "no line")")
             }
             await group.triggerGracefulShutdown()
         }
