@@ -72,6 +72,41 @@ struct AppTests {
         }
     }
 
+    /// Uptime checkers send HEAD: every GET route answers it, with the GET's status and length.
+    @Test func headIsAnsweredOnEveryGetRoute() async throws {
+        var config = Self.config
+        config.listen.port = 0
+        let app = buildApplication(config, dependencies: .init(), logger: TestDatabase.logger)
+        try await app.test(.live) { http in
+            for path in ["/", "/healthz", "/metrics", "/public/v1/services", "/public/v1/services/crop-relief/sla", "/widgets/ops-sla-card.js"] {
+                try await http.execute(uri: path, method: .head) { response in
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(response.body.readableBytes == 0, "\(path)")
+                    #expect(Int(response.headers[.contentLength] ?? "") ?? 0 > 0, "\(path)")
+                }
+            }
+            try await http.execute(uri: "/no/such/page", method: .head) { #expect($0.status == .notFound) }
+        }
+    }
+
+    /// A period the page cannot show is a 400 naming the ones it can, never silently 24 hours;
+    /// before the first evaluation the API says it is starting, not stale.
+    @Test func unknownPeriodsAre400AndAFreshServerIsStarting() async throws {
+        let app = buildApplication(Self.config, dependencies: .init(), logger: TestDatabase.logger)
+        try await app.test(.router) { http in
+            for period in ["2026-13", "1y", "2026-10"] {
+                try await http.execute(uri: "/?period=\(period)", method: .get) { response in
+                    #expect(response.status == .badRequest, "\(period)")
+                    #expect(String(buffer: response.body).contains("period must be one of 24h, 7d, 30d, 90d"))
+                }
+            }
+            try await http.execute(uri: "/public/v1/services", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains(#""stale":false"#) && body.contains(#""starting":true"#) && body.contains(#""generated_at":null"#))
+            }
+        }
+    }
+
     @Test func unknownPathsAre404InOurErrorShape() async throws {
         let app = buildApplication(Self.config, dependencies: .init(), logger: TestDatabase.logger)
         try await app.test(.router) { http in

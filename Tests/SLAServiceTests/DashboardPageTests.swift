@@ -67,7 +67,9 @@ struct DashboardPageTests {
         var stale = Self.snapshot()
         stale.stale = true
         let old = DashboardPage.html(services: Self.services(), snapshot: stale, period: "24h", now: Self.at + 7 * 60_000)
-        #expect(old.contains("These figures are 7 minutes old"))
+        #expect(old.contains("These figures may be out of date (evaluated 7 minutes ago)"))
+        let recent = DashboardPage.html(services: Self.services(), snapshot: stale, period: "24h", now: Self.at + 60_000)
+        #expect(recent.contains("(evaluated 1 minute ago)"))
         let none = DashboardPage.html(services: Self.services(), snapshot: nil, period: "24h", now: Self.at)
         #expect(none.contains("The first figures are being evaluated") && !none.contains("Security incidents"))
     }

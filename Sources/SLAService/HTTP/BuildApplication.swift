@@ -51,7 +51,7 @@ public func buildApplication(_ config: HMSConfig, dependencies: AppDependencies,
         requestMetrics: requestMetrics)
     let onServerRunning = dependencies.onServerRunning
     var app = Application(
-        router: router,
+        responder: HeadAsGet(inner: router.buildResponder()),
         server: PublicHTTP1Channel.builder(routes: publicRoutes, metrics: requestMetrics, limits: config.limits),
         configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "hms-ops"),
         services: dependencies.services + [health],

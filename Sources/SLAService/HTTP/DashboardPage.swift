@@ -10,8 +10,16 @@ struct DashboardPage: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/") { request, _ in
-            let asked = request.uri.queryParameters.get("period").map { String($0) } ?? "24h"
-            let period = PeriodSummary.rolling.contains { $0.0 == asked } ? asked : "24h"
+            let period = request.uri.queryParameters.get("period").map { String($0) } ?? "24h"
+            let months = Set(routes.store.snapshot?.periods.values.flatMap(\.keys).filter { $0.contains("-") } ?? [])
+            // A period the page cannot show is a 400 that says which it can, never another period's figures.
+            guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || months.contains(period) else {
+                let known = PeriodSummary.rolling.map(\.0) + months.sorted()
+                let text = "period must be one of \(known.joined(separator: ", ")); got '\(Line.clip(period))'\n"
+                return Response(
+                    status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
             let answer = routes.cached("dashboard \(period)") {
                 let html = Self.html(services: routes.services, snapshot: routes.store.snapshot, period: period, now: routes.now())
                 var rendered = PublicRoutes.rendered(Array(html.utf8), contentType: "text/html; charset=utf-8", crossOrigin: false)
@@ -27,10 +35,11 @@ struct DashboardPage: Sendable {
 
     /// The whole page for `snapshot` (nil: not evaluated yet) over `period`.
     static func html(services: [ServiceDefinition], snapshot: SLOSnapshot?, period: String, now: Int64) -> String {
-        let label = periodNames[period] ?? period
+        // "the last 24 hours", or for a month "2026-10".
+        let label = periodNames[period].map { "the last " + $0 } ?? period
         var body = "<header>\n<h1>Service levels</h1>\n"
         if let snapshot {
-            body += "<p>Whether these public online services keep their promises, over the last \(label). Figures evaluated "
+            body += "<p>Whether these public online services keep their promises, over \(label). Figures evaluated "
             body += "\(Self.time(snapshot.evaluatedAt)) UTC; they change once a minute.</p>\n"
         } else {
             body += "<p>Whether these public online services keep their promises. The first figures are being evaluated; reload in a minute.</p>\n"
@@ -45,12 +54,12 @@ struct DashboardPage: Sendable {
         if let incidents = suite?.incidents, incidents > 0 {
             let names = suite?.incidentServices.map(HTMLText.escape).joined(separator: ", ") ?? ""
             body += "<section class=\"incident\" aria-labelledby=\"incident-title\"><h2 id=\"incident-title\">Security incidents reported</h2>"
-            body += "<p>\(count(incidents)) security incident\(incidents.rounded() == 1 ? "" : "s") in the last \(label): \(names).</p></section>\n"
+            body += "<p>\(count(incidents)) security incident\(incidents.rounded() == 1 ? "" : "s") in \(label): \(names).</p></section>\n"
         }
         if let snapshot, snapshot.stale {
             let minutes = max(1, (now - snapshot.evaluatedAt) / 60_000)
             body +=
-                "<p class=\"stale\" role=\"status\">These figures are \(minutes) minutes old: the server cannot read its database right now.</p>\n"
+                "<p class=\"stale\" role=\"status\">These figures may be out of date (evaluated \(minutes) minute\(minutes == 1 ? "" : "s") ago): the server cannot read or write its database right now.</p>\n"
         }
         body += "<main id=\"main\">\n<section aria-labelledby=\"services-title\">\n<h2 id=\"services-title\">Services</h2>\n<ul class=\"cards\">\n"
         let shown = services.filter(\.isPublic)
@@ -111,7 +120,7 @@ struct DashboardPage: Sendable {
             let text = left < 0 ? "overspent" : left.isFinite ? String(format: "%.1f %%", (left * 1000).rounded(.down) / 10) : "unknown"
             out += "<div><dt>Error budget left</dt><dd><span class=\"value\">\(text)</span></dd></div>"
         }
-        if summary?.uptime == nil && summary?.p50 == nil { out += "<div><dt>Figures</dt><dd>No data for the last \(label) yet</dd></div>" }
+        if summary?.uptime == nil && summary?.p50 == nil { out += "<div><dt>Figures</dt><dd>No data for \(label) yet</dd></div>" }
         out += "</dl>\n"
         out += strip(service, days: snapshot?.days[service.id] ?? [], target: targets["uptime_percent"] as? String)
         out +=
@@ -164,7 +173,7 @@ struct DashboardPage: Sendable {
         }
         if let incidents = suite.incidents { rows.append(("Security incidents", count(incidents))) }
         guard !rows.isEmpty else { return "" }
-        var out = "<section aria-labelledby=\"suite-title\">\n<h2 id=\"suite-title\">Operations suite, last \(label)</h2>\n<dl class=\"suite\">"
+        var out = "<section aria-labelledby=\"suite-title\">\n<h2 id=\"suite-title\">Operations suite, \(label)</h2>\n<dl class=\"suite\">"
         for (name, value) in rows { out += "<div><dt>\(name)</dt><dd>\(value)</dd></div>" }
         return out + "</dl>\n</section>\n"
     }

@@ -334,7 +334,8 @@ struct PublicRoutes: Sendable {
     /// stale (the database is away), how old it is. A fresh answer stays the same bytes until the
     /// next evaluation, so its ETag does.
     func header(_ snapshot: SLOSnapshot?) -> [String: Any] {
-        guard let snapshot else { return ["generated_at": NSNull(), "stale": true, "age_seconds": NSNull()] }
+        // Before the first evaluation nothing is stale: the server is starting.
+        guard let snapshot else { return ["generated_at": NSNull(), "stale": false, "age_seconds": NSNull(), "starting": true] }
         return [
             "generated_at": SLOStatus.rfc3339(snapshot.evaluatedAt), "stale": snapshot.stale,
             "age_seconds": snapshot.stale ? max(0, (now() - snapshot.evaluatedAt) / 1000) as Any : NSNull(),

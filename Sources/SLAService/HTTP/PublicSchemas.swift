@@ -9,7 +9,8 @@ enum PublicSchemas {
     static let snapshotFields = """
         "generated_at": {"type": ["string", "null"], "format": "date-time", "description": "When the figures were evaluated (UTC)."},
         "stale": {"type": "boolean", "description": "True when the latest evaluation failed and these figures are older."},
-        "age_seconds": {"type": ["integer", "null"], "minimum": 0, "description": "How old stale figures are; null when fresh."}
+        "age_seconds": {"type": ["integer", "null"], "minimum": 0, "description": "How old stale figures are; null when fresh."},
+        "starting": {"const": true, "description": "Present until the first figures are evaluated (a server just started): nothing is stale yet."}
         """
 
     static let sla = """
@@ -127,6 +128,7 @@ enum PublicSchemas {
                 <xs:element name="age_seconds" type="xs:nonNegativeInteger" minOccurs="0"/>
                 <xs:element name="generated_at" type="xs:dateTime" minOccurs="0"/>
                 <xs:element name="stale" type="xs:boolean"/>
+                <xs:element name="starting" type="xs:boolean" fixed="true" minOccurs="0"/>
         """
 
     static let xsdStatus = """

@@ -62,7 +62,8 @@ public struct TargetChecker: Service {
                         group.addTask { await self.loop(check) }
                     }
                 }
-                guard !cycles.isEmpty else { return }
+                // Runs until the server stops, even with nothing to check (a service fed only by
+                // pushes, remote-write or imports is normal).
                 for cycle in cycles { cycle.start() }
                 group.addTask {
                     while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }

@@ -89,25 +89,36 @@ public struct Launcher: Sendable {
         // Listed in start order; shutdown runs backwards, so the last flush happens after the
         // collector has stopped and before the database client closes.
         var services: [any Service] = [
-            postgres, IngestFlusher(pipeline: pipeline, interval: WallClock.scaled(.seconds(5))),
-            RetentionService(postgres: postgres, retention: config.retention, logger: logger.with("component", "retention")),
+            postgres,  // its failures are the database's, said as such below
+            NamedService("the rollup writer", IngestFlusher(pipeline: pipeline, interval: WallClock.scaled(.seconds(5)))),
+            NamedService(
+                "the retention service",
+                RetentionService(postgres: postgres, retention: config.retention, logger: logger.with("component", "retention"))),
         ]
         if let demo {
             let demoApp = try DemoService.makeApplication(demo, logger: logger.with("component", "demo")) { port in
                 logger.info("demo service listening", metadata: ["url": "http://\(demo.host):\(port)"])
             }
-            services.append(demoApp)
-            services.append(LoadGenerator(baseURL: "http://\(demo.host):\(demo.port)", logger: logger.with("component", "load")))
+            services.append(NamedService("the demo service", demoApp))
+            services.append(
+                NamedService("the demo load", LoadGenerator(baseURL: "http://\(demo.host):\(demo.port)", logger: logger.with("component", "load"))))
         }
-        services.append(TargetChecker(config: config, metrics: factory, pipeline: pipeline, logger: logger.with("component", "collector")))
+        services.append(
+            NamedService(
+                "the collector", TargetChecker(config: config, metrics: factory, pipeline: pipeline, logger: logger.with("component", "collector"))))
         let snapshots = SLOSnapshotStore()
         services.append(
-            SLOSnapshotService(
-                services: config.services, postgres: postgres, store: snapshots, metrics: factory, logger: logger.with("component", "slo"),
-                interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5)), ingest: pipeline))
+            NamedService(
+                "the SLO evaluator",
+                SLOSnapshotService(
+                    services: config.services, postgres: postgres, store: snapshots, metrics: factory, logger: logger.with("component", "slo"),
+                    interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5)), ingest: pipeline)))
         let pushStore = PushStore()
         services.append(
-            PushCollector(store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration, logger: logger.with("component", "push")))
+            NamedService(
+                "the push collector",
+                PushCollector(
+                    store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration, logger: logger.with("component", "push"))))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
         let announce = self.announce
         let dependencies = AppDependencies(

@@ -10,7 +10,7 @@ const WORDS = {
     loading: "Loading…", operational: "Operational", degraded: "Degraded", breaching: "Breaching SLA",
     unknown: "No data yet", missing: "Unknown service", unreachable: "Unavailable", stale: "Out of date",
     missingNote: "No public service is called “%s”.", unreachableNote: "The service-level figures could not be loaded. Trying again.",
-    staleNote: "These figures are %s minutes old: the source is not updating.",
+    staleNote: "These figures are %s old: the source is not updating.", minute: "1 minute", minutes: "%s minutes",
     uptime: "Uptime", latency: "Median latency", budget: "Error budget left", target: "target %s", below: "target below %s",
     overspent: "overspent", pause: "Pause updates", resume: "Resume updates", updated: "Updated ", card: "Service level",
     periods: { "24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days" },
@@ -19,7 +19,7 @@ const WORDS = {
     loading: "Cargando…", operational: "Operativo", degraded: "Degradado", breaching: "Incumple el SLA",
     unknown: "Aún sin datos", missing: "Servicio desconocido", unreachable: "No disponible", stale: "Desactualizado",
     missingNote: "No hay ningún servicio público llamado «%s».", unreachableNote: "No se pudieron cargar las cifras de nivel de servicio. Se reintentará.",
-    staleNote: "Estas cifras tienen %s minutos: la fuente no se está actualizando.",
+    staleNote: "Estas cifras tienen %s: la fuente no se está actualizando.", minute: "1 minuto", minutes: "%s minutos",
     uptime: "Disponibilidad", latency: "Latencia mediana", budget: "Presupuesto de error restante", target: "objetivo %s",
     below: "objetivo menos de %s", overspent: "agotado", pause: "Pausar actualizaciones", resume: "Reanudar actualizaciones",
     updated: "Actualizado ", card: "Nivel de servicio",
@@ -192,7 +192,7 @@ class OpsSlaCard extends HTMLElement {
       el("div", {}, el("dt", {}, label), el("dd", {}, el("span", { part: "value" }, value), ...(target ? [el("span", { part: "target" }, target)] : [])))));
     const note = state === "missing" ? fill(w.missingNote, this.getAttribute("service") || "")
       : state === "unreachable" ? w.unreachableNote
-      : data?.stale ? fill(w.staleNote, Math.max(1, Math.round((data.age_seconds || 0) / 60))) : "";
+      : data?.stale ? fill(w.staleNote, ((m) => m === 1 ? w.minute : fill(w.minutes, m))(Math.max(1, Math.round((data.age_seconds || 0) / 60)))) : "";
     p.note.textContent = note;
     p.note.hidden = !note;
     const at = data?.generated_at;
