@@ -38,6 +38,16 @@ struct ImportOptions: ParsableArguments {
         do {
             let summary = try await body(settings, logger)
             Output.line(Self.describe(summary, seconds: (ContinuousClock.now - started) / .seconds(1)))
+            // Nothing imported is a failed import, whatever the reason: say it and exit 1.
+            if summary.imported == 0 {
+                Output.error(
+                    "error: "
+                        + (summary.hint
+                            ?? (summary.samples == 0
+                                ? "no samples were found" : "none of the \(summary.samples) samples was imported; see the reasons above"))
+                )
+                throw ExitCode(1)
+            }
         } catch let error as ImportError {
             Output.error("error: \(error)")
             throw ExitCode(1)
@@ -92,10 +102,22 @@ struct ImportOpenMetricsCommand: AsyncParsableCommand {
             try await job.run(config: config, logger: logger) { progress in
                 report.maybe {
                     let percent = progress.bytesTotal > 0 ? 100 * Double(progress.bytesRead) / Double(progress.bytesTotal) : 100
-                    return "read \(progress.bytesRead >> 20) of \(progress.bytesTotal >> 20) MB (\(String(format: "%.0f", percent)) %), "
+                    return "read \(Self.size(progress.bytesRead)) of \(Self.size(progress.bytesTotal)) (\(String(format: "%.0f", percent)) %), "
                         + "line \(progress.lines), \(progress.samples) samples"
                 }
             }
+        }
+    }
+}
+
+extension ImportOpenMetricsCommand {
+    /// A size in the unit that shows it: bytes, KB, MB or GB.
+    static func size(_ bytes: Int) -> String {
+        switch bytes {
+        case ..<1024: return "\(bytes) bytes"
+        case ..<(1 << 20): return "\(bytes >> 10) KB"
+        case ..<(1 << 30): return "\(bytes >> 20) MB"
+        default: return String(format: "%.1f GB", Double(bytes) / Double(1 << 30))
         }
     }
 }

@@ -361,6 +361,19 @@ struct BackfillTests {
             #expect(output.contains(expected) && output.contains("fix the file and import it again"), "\(output)")
             #expect(!output.contains("PostgresNIO"), "\(output)")
         }
+        // Every sample skipped is a failed import: exit 1, and why. A file in seconds without its
+        // `# EOF` (read as 0.0.4, milliseconds, so in 1970) is named for what it is.
+        let nothing: [(String, String)] = [
+            ("# TYPE a counter\na_total 1 \(now)\na_total 2 \(now + 15)\n", "looks like OpenMetrics without its closing '# EOF' line"),
+            ("# TYPE a counter\na_total 1 \(now + 86_400)\n# EOF\n", "none of the 1 samples was imported"),
+            ("", "no samples were found"),
+        ]
+        for (index, (text, expected)) in nothing.enumerated() {
+            let file = "\(folder)/nothing\(index).txt"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let (status, output) = try await Subprocess.run(["import", "openmetrics", file, "--config", config])
+            #expect(status == 1 && output.contains(expected), "\(output)")
+        }
         let (missing, missingOutput) = try await Subprocess.run(["import", "openmetrics", folder + "/none.om", "--config", config])
         #expect(missing == 1 && missingOutput.contains("none.om: No such file or directory"), "\(missingOutput)")
         let (usage, usageOutput) = try await Subprocess.run([

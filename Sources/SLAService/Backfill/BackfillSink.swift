@@ -16,6 +16,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var refused = 0
     /// Why the first refused sample was refused.
     public var refusal: String?
+    /// What the file seems to be, when that explains why nothing was imported.
+    public var hint: String?
     /// Minute rows sent to the database (minutes already stored keep their rows).
     public var rows = 0
     /// Distinct series.

@@ -44,6 +44,9 @@ public struct OpenMetricsImport: Sendable {
         defer { close(fd) }
         var stream = ExpositionStream(format: format ?? Self.sniff(fd, size: total))
         var lookup = SeriesLookup(targetLabels: service.map { [Label("job", $0)] } ?? [])
+        // Timestamps of a 0.0.4 file (milliseconds) that read as a time before 1973 but as
+        // seconds would be after 2001: a file in seconds whose `# EOF` is missing.
+        var secondsInMilliseconds = 0
         var buffer = [UInt8](repeating: 0, count: Self.pieceBytes)
         var read = 0
         while true {
@@ -55,11 +58,17 @@ public struct OpenMetricsImport: Sendable {
             if n == 0 { break }
             read += n
             let piece = buffer.withUnsafeBufferPointer { stream.feed(UnsafeBufferPointer(rebasing: $0[..<n])) }
-            try await take(piece, lookup: &lookup, into: &sink)
+            try await take(piece, lookup: &lookup, into: &sink, secondsInMilliseconds: &secondsInMilliseconds)
             progress(Progress(bytesRead: read, bytesTotal: total, lines: stream.lineNumber, samples: sink.summary.samples))
         }
-        try await take(stream.finish(), lookup: &lookup, into: &sink)
-        return try await sink.finish()
+        try await take(stream.finish(), lookup: &lookup, into: &sink, secondsInMilliseconds: &secondsInMilliseconds)
+        var summary = try await sink.finish()
+        if secondsInMilliseconds > 0, summary.imported == 0 {
+            summary.hint =
+                "\(path) looks like OpenMetrics without its closing '# EOF' line: its timestamps read as milliseconds (the 0.0.4 text format) "
+                + "fall in 1970, but as seconds they are recent; add '# EOF' as the last line, or pass --format openmetrics"
+        }
+        return summary
     }
 
     /// The file, open for reading, and its size; or why it cannot be read.
@@ -81,7 +90,7 @@ public struct OpenMetricsImport: Sendable {
     }
 
     /// Folds one parsed piece in, or throws its errors.
-    func take(_ piece: Exposition, lookup: inout SeriesLookup, into sink: inout BackfillSink) async throws {
+    func take(_ piece: Exposition, lookup: inout SeriesLookup, into sink: inout BackfillSink, secondsInMilliseconds: inout Int) async throws {
         var errors = piece.errors
         let om = piece.format == .openMetrics
         if errors.isEmpty {
@@ -96,6 +105,7 @@ public struct OpenMetricsImport: Sendable {
                         errors.append(ExpositionError(line: sample.line, message: "timestamp \(seconds) is not a real time"))
                         break
                     }
+                    if !om, seconds < 1e8, seconds >= 1e6 { secondsInMilliseconds += 1 }
                     guard let series = lookup.series(for: sample, in: family, openMetrics: om) else { continue }
                     try await sink.add(series, value: sample.value, at: Int64((seconds * 1000).rounded()))
                 }
