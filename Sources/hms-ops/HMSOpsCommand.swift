@@ -10,7 +10,9 @@ struct HMSOpsCommand: AsyncParsableCommand {
         commandName: "hms-ops",
         abstract: "Watches whether online services keep their promises, and what they cost.",
         version: "hms-ops \(Version.current)",
-        subcommands: [UpCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self, SLOCommand.self, DemoServiceCommand.self]
+        subcommands: [
+            UpCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self, SLOCommand.self, PurgeCommand.self, DemoServiceCommand.self,
+        ]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 as our CLI promises.

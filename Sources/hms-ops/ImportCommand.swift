@@ -103,7 +103,7 @@ struct ImportOpenMetricsCommand: AsyncParsableCommand {
                 report.maybe {
                     let percent = progress.bytesTotal > 0 ? 100 * Double(progress.bytesRead) / Double(progress.bytesTotal) : 100
                     return "read \(Self.size(progress.bytesRead)) of \(Self.size(progress.bytesTotal)) (\(String(format: "%.0f", percent)) %), "
-                        + "line \(progress.lines), \(progress.samples) samples"
+                        + "line \(progress.lines), \(progress.samples) sample\(progress.samples == 1 ? "" : "s")"
                 }
             }
         }

@@ -53,7 +53,7 @@ struct SLOStatusCommand: AsyncParsableCommand {
         let logger = Logger(label: "hms-ops")
         let statuses: [SLOStatus]
         do {
-            statuses = try await DatabaseSession.withClient(settings, logger: logger) { postgres in
+            statuses = try await DatabaseSession.withClient(settings, mayCreate: false, logger: logger) { postgres in
                 let reader = SLOStatusReader(postgres: postgres, logger: logger)
                 var out: [SLOStatus] = []
                 for slo in slos { out.append(try await reader.status(slo, of: definition, at: moment)) }

@@ -52,4 +52,22 @@ struct CLITests {
         let (status2, _) = try await Subprocess.run(["check", "config"])
         #expect(status2 == 2)
     }
+
+    /// A first run's slips: --version; an unknown verb suggests the nearest (exit 2); a verb
+    /// that only reads, run where no server runs, says where it looked and makes no database.
+    @Test func aFirstRunIsToldWhatToDo() async throws {
+        let (version, versionOutput) = try await Subprocess.run(["--version"])
+        #expect(version == 0 && versionOutput.hasPrefix("hms-ops "), "\(versionOutput)")
+        let (verb, verbOutput) = try await Subprocess.run(["sever"])
+        #expect(verb == 2 && verbOutput.contains("did you mean 'serve'?"), "\(verbOutput)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-elsewhere-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, output) = try await Subprocess.run(["slo", "status", "--service", "crop-relief"], directory: folder)
+        #expect(status == 1 && output.contains("there is no hms-ops database in \(folder)/.hms-ops"), "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/.hms-ops"), "nothing was made")
+        let (purge, purgeOutput) = try await Subprocess.run(["purge", "--data-dir", folder])
+        #expect(purge == 1 && purgeOutput.contains("is not an hms-ops data directory"), "\(purgeOutput)")
+        #expect(FileManager.default.fileExists(atPath: folder))
+    }
 }

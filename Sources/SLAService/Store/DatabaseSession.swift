@@ -85,10 +85,11 @@ public struct DatabaseSession: Sendable {
     /// For a one-shot command: opens the database as `open` does, runs a client on it, brings the
     /// schema up to date, runs `body`, and closes it all again (stopping an embedded cluster this
     /// process started), whether `body` succeeds or throws.
+    /// A command that only reads passes `mayCreate: false`: no embedded cluster is made for it.
     public static func withClient<T: Sendable>(
-        _ config: HMSConfig, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
+        _ config: HMSConfig, mayCreate: Bool = true, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
-        let session = try await open(config, logger: logger)
+        let session = try await open(config, options: .init(mayCreate: mayCreate), logger: logger)
         // A one-shot command reports a database it cannot use as its own error; the driver's
         // warnings (e.g. a lease before `run` has started) would only be noise around it.
         var driverLogger = logger

@@ -25,6 +25,9 @@ public final class EmbeddedPostgres: Sendable {
     private let lockDescriptor: Mutex<Int32>
     private let logger: Logger
 
+    /// The file in the data directory that names a cluster living elsewhere.
+    public static let relocationNote = "CLUSTER-LOCATION.txt"
+
     /// The database our service uses inside the cluster.
     public static let databaseName = "hmsops"
     static let superuser = "hmsops"
@@ -35,9 +38,13 @@ public final class EmbeddedPostgres: Sendable {
         public var unsafeFast = false
         /// Listen on this port instead of any free one (tests that restart the server use it).
         public var port: Int?
-        public init(unsafeFast: Bool = false, port: Int? = nil) {
+        /// False for commands that only read: with no cluster in the data directory they say
+        /// where they looked instead of making a new, empty one.
+        public var mayCreate = true
+        public init(unsafeFast: Bool = false, port: Int? = nil, mayCreate: Bool = true) {
             self.unsafeFast = unsafeFast
             self.port = port
+            self.mayCreate = mayCreate
         }
     }
 
@@ -60,6 +67,11 @@ public final class EmbeddedPostgres: Sendable {
     /// Starts (or joins) the cluster for `dataDirectory` and returns once it accepts connections.
     public static func start(dataDirectory: String, options: Options = .init(), logger: Logger) async throws -> EmbeddedPostgres {
         let dataDirectory = absolute(dataDirectory)
+        guard options.mayCreate || FileManager.default.fileExists(atPath: dataDirectory + "/pg-initialized") else {
+            throw EmbeddedPostgresError(
+                "there is no hms-ops database in \(dataDirectory) (this command only reads, so it did not make one); run it in the folder where `hms-ops up` runs, or pass that folder's data directory with --data-dir DIR, or a server with --config FILE"
+            )
+        }
         let tools = try Tools.find()
         let runAs: String? = geteuid() == 0 ? "postgres" : nil
         if let runAs, getpwnam(runAs) == nil {
@@ -112,14 +124,61 @@ public final class EmbeddedPostgres: Sendable {
         guard let runAs else { return preferred }
         let reachable = try await Command.asUser(runAs, "/usr/bin/test", ["-x", dataDirectory]).run().succeeded
         if reachable { return preferred }
-        let fallbackRoot = "/var/lib/hms-ops"
         try makeDirectory(fallbackRoot, mode: 0o755)
-        let name = (dataDirectory as NSString).lastPathComponent.filter { $0.isLetter || $0.isNumber || $0 == "-" }
-        let location = "\(fallbackRoot)/\(name.isEmpty ? "data" : name)-\(stableHash(dataDirectory))"
+        let location = relocatedCluster(of: dataDirectory)
         logger.notice(
-            "the postgres user cannot reach the data directory; the embedded cluster lives elsewhere",
+            "the postgres user cannot reach the data directory; the embedded cluster lives elsewhere (hms-ops purge --data-dir removes both)",
             metadata: ["data_dir": "\(dataDirectory)", "cluster": "\(location)"])
+        // Said in the data directory too, for whoever cleans up by hand.
+        try? write(
+            "The embedded PostgreSQL cluster of this data directory lives in \(location)\n(the postgres user cannot reach this folder). `hms-ops purge --data-dir \(dataDirectory)` removes both.\n",
+            to: dataDirectory + "/" + relocationNote, mode: 0o644)
         return location
+    }
+
+    /// Where clusters live whose data directory the `postgres` user cannot reach.
+    static let fallbackRoot = "/var/lib/hms-ops"
+
+    /// Where the cluster of `dataDirectory` (absolute) lives when it is not under it.
+    static func relocatedCluster(of dataDirectory: String) -> String {
+        let name = (dataDirectory as NSString).lastPathComponent.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        return "\(fallbackRoot)/\(name.isEmpty ? "data" : name)-\(stableHash(dataDirectory))"
+    }
+
+    /// Removes a data directory and its cluster, wherever that lives; refuses while a server
+    /// uses it, or when the folder is not an hms-ops data directory. Returns what was removed.
+    public static func purge(dataDirectory: String) throws -> [String] {
+        let dataDirectory = absolute(dataDirectory)
+        let fm = FileManager.default
+        let known = ["pg-initialized", "embedded.lock", "pg-password", "spool", "pg", relocationNote]
+        guard fm.fileExists(atPath: dataDirectory) else { throw EmbeddedPostgresError("\(dataDirectory) does not exist; nothing to purge") }
+        guard known.contains(where: { fm.fileExists(atPath: dataDirectory + "/" + $0) }) else {
+            throw EmbeddedPostgresError(
+                "\(dataDirectory) is not an hms-ops data directory (none of \(known.joined(separator: ", ")) is in it); nothing removed")
+        }
+        let lockPath = dataDirectory + "/embedded.lock"
+        let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                throw EmbeddedPostgresError("an hms-ops server is using \(dataDirectory); stop it (Ctrl-C on hms-ops up) and purge again")
+            }
+        }
+        var removed: [String] = []
+        let relocated = relocatedCluster(of: dataDirectory)
+        if fm.fileExists(atPath: relocated) {
+            try removeTree(relocated)
+            removed.append(relocated)
+        }
+        try removeTree(dataDirectory)
+        removed.append(dataDirectory)
+        return removed
+    }
+
+    static func removeTree(_ path: String) throws {
+        do { try FileManager.default.removeItem(atPath: path) } catch {
+            throw EmbeddedPostgresError("cannot remove \(path): \(error.localizedDescription)")
+        }
     }
 
     /// Runs initdb when the cluster has never been completed; returns the superuser password.
@@ -253,7 +312,13 @@ public final class EmbeddedPostgres: Sendable {
         do {
             let result = try await Command.asUser(runAs, tools.pgctl, ["-D", clusterDirectory, "-m", "fast", "-w", "-t", "60", "stop"]).run()
             if result.succeeded {
-                logger.info("embedded PostgreSQL stopped", metadata: ["cluster": "\(clusterDirectory)"])
+                if clusterDirectory.hasPrefix(dataDirectory + "/") {
+                    logger.info("embedded PostgreSQL stopped", metadata: ["cluster": "\(clusterDirectory)"])
+                } else {
+                    logger.notice(
+                        "embedded PostgreSQL stopped; its cluster lives outside the data directory (hms-ops purge --data-dir removes both)",
+                        metadata: ["cluster": "\(clusterDirectory)", "data_dir": "\(dataDirectory)"])
+                }
             } else {
                 logger.error("pg_ctl stop failed", metadata: ["cluster": "\(clusterDirectory)", "output": "\(Self.lastLines(result.output))"])
             }
