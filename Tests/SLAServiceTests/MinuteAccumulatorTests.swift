@@ -237,6 +237,18 @@ struct OrderedAccumulatorTests {
         let rows = ordered.takeAll()
         #expect(rows.map(\.count) == [1, 1] && rows.map(\.last) == [1, 4])
     }
+    /// A backlog stamped hours back (remote-write after an outage): its minutes close at once,
+    /// and their rows are made, though the series is older than the baseline lifetime (the
+    /// fuzzer found its slot freed before its rows were made: a silent loss).
+    @Test func aBacklogOlderThanTheBaselineLifetimeKeepsItsRows() {
+        var acc = MinuteAccumulator(grace: 0)
+        let start = MinuteAccumulatorTests.at(0, 0)
+        for i in 0..<20 { acc.observe(MinuteAccumulatorTests.claims, value: Double(i * 10), at: start + Int64(i) * 15_000) }
+        let rows = acc.close(now: start + 7 * 3_600_000)
+        #expect(rows.count == 5)
+        #expect(rows.compactMap(\.increase).reduce(0, +) == 190)
+    }
+
     /// Times no clock gives (Int64's ends, before 1970, past 9999) and series storage cannot
     /// keep are dropped and counted, whatever entry they came from: none traps, none is kept.
     @Test func impossibleTimesAndUnstorableSeriesAreDroppedAndCounted() {

@@ -451,8 +451,11 @@ public struct MinuteAccumulator: Sendable {
         guard let oldest = minutes.first, oldest.start < limit else { return Closed() }
         let closing = minutes.prefix { $0.start < limit }
         minutes.removeFirst(closing.count)
+        // The keys as they are before forgetting: a series last seen long ago may have a cell in
+        // a closing minute (a backlog stamped hours back), and its row must still be made.
+        let closed = Closed(minutes: Array(closing), keys: keys, storedIDs: storedIDs)
         forget(seenBefore: now - baselineLifetime)
-        return Closed(minutes: Array(closing), keys: keys, storedIDs: storedIDs)
+        return closed
     }
 
     /// Frees the slots of series unseen since `time` that have no cell in an open minute.

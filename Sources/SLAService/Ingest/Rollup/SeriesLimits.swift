@@ -45,12 +45,12 @@ public struct SeriesLimits: Sendable, Equatable {
         problem(metric: series.metric, labels: series.labels) == nil
     }
 
-    private func nameProblem(_ name: String, what: String) -> String? {
-        if name.isEmpty { return "\(what) is empty" }
+    private func nameProblem(_ name: String, what: @autoclosure () -> String) -> String? {
+        if name.isEmpty { return "\(what()) is empty" }
         if name.utf8.count > maximumNameBytes {
-            return "\(what) (\(Line.clip(name))) is \(name.utf8.count) bytes long; at most \(maximumNameBytes) are kept"
+            return "\(what()) (\(Line.clip(name))) is \(name.utf8.count) bytes long; at most \(maximumNameBytes) are kept"
         }
-        if Self.holdsNUL(name) { return "\(what) (\(Line.clip(name))) holds a NUL character (U+0000), which cannot be stored" }
+        if Self.holdsNUL(name) { return "\(what()) (\(Line.clip(name))) holds a NUL character (U+0000), which cannot be stored" }
         return nil
     }
 
