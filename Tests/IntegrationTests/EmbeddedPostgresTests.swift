@@ -23,6 +23,34 @@ struct EmbeddedPostgresTests {
         #expect(!FileManager.default.fileExists(atPath: pidFile))
     }
 
+    /// `up`'s supervisor: a killed server is started again on the same port (the clients'
+    /// address), and answers. The watch runs every 100 ms here.
+    @Test(.timeLimit(.minutes(2)))
+    func aKilledServerIsRestartedOnItsPort() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-supervised-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try await EmbeddedPostgres.start(dataDirectory: folder, options: .init(unsafeFast: true), logger: TestDatabase.logger)
+        #expect(server.isRunning)
+        let pid = try #require(EmbeddedPostgres.postmasterPID(cluster: server.clusterDirectory))
+        let supervisor = EmbeddedSupervisor(server: server, interval: .milliseconds(100), logger: TestDatabase.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await supervisor.run() }
+            defer { group.cancelAll() }
+            kill(pid, SIGKILL)
+            var restarted: pid_t?
+            for _ in 0..<300 {
+                try await Task.sleep(for: .milliseconds(100))
+                if server.isRunning, let now = EmbeddedPostgres.postmasterPID(cluster: server.clusterDirectory), now != pid {
+                    restarted = now
+                    break
+                }
+            }
+            #expect(restarted != nil, "the server was not started again")
+            try await DatabaseSession.ensureDatabase(server.url, logger: TestDatabase.logger)  // it answers on the same port
+        }
+        await server.stop()
+    }
+
     @Test func unreachableDataDirectoryMovesTheClusterWhenRoot() async throws {
         try #require(geteuid() == 0, "only meaningful as root: a non-root user runs PostgreSQL as itself")
         let parent = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-private-\(UInt32.random(in: 0...UInt32.max))").path

@@ -106,6 +106,11 @@ public struct Launcher: Sendable {
         services.append(
             NamedService(
                 "the collector", TargetChecker(config: config, metrics: factory, pipeline: pipeline, logger: logger.with("component", "collector"))))
+        if let embedded = database.embedded, embedded.isOwner {
+            services.append(
+                NamedService(
+                    "the embedded PostgreSQL's supervisor", EmbeddedSupervisor(server: embedded, logger: logger.with("component", "database"))))
+        }
         let snapshots = SLOSnapshotStore()
         services.append(
             NamedService(

@@ -19,6 +19,8 @@ public final class EmbeddedPostgres: Sendable {
     public let url: DatabaseURL
     /// True when this process started the server and must stop it.
     public let isOwner: Bool
+    /// The settings it was started with (a restart keeps them, and its port).
+    let options: Options
 
     private let tools: Tools
     private let runAs: String?
@@ -50,8 +52,9 @@ public final class EmbeddedPostgres: Sendable {
 
     private init(
         dataDirectory: String, clusterDirectory: String, url: DatabaseURL, isOwner: Bool, tools: Tools,
-        runAs: String?, lockDescriptor: Int32, logger: Logger
+        runAs: String?, lockDescriptor: Int32, logger: Logger, options: Options = .init()
     ) {
+        self.options = options
         self.dataDirectory = dataDirectory
         self.clusterDirectory = clusterDirectory
         self.url = url
@@ -108,7 +111,7 @@ public final class EmbeddedPostgres: Sendable {
                 host: "127.0.0.1", port: port, username: superuser, password: password, database: databaseName)
             let server = EmbeddedPostgres(
                 dataDirectory: dataDirectory, clusterDirectory: cluster, url: url, isOwner: true, tools: tools,
-                runAs: runAs, lockDescriptor: fd, logger: logger)
+                runAs: runAs, lockDescriptor: fd, logger: logger, options: options)
             try write("\(port)\n", to: dataDirectory + "/embedded.port", mode: 0o644)
             logger.info("embedded PostgreSQL started", metadata: ["cluster": "\(cluster)", "port": "\(port)"])
             return server
@@ -325,6 +328,25 @@ public final class EmbeddedPostgres: Sendable {
         } catch {
             logger.error("pg_ctl stop could not run", metadata: ["error": "\(error)"])
         }
+    }
+
+    // MARK: Supervision
+
+    /// Whether the server this process started is running (a server that died is collected).
+    public var isRunning: Bool {
+        guard let pid = Self.postmasterPID(cluster: clusterDirectory) else { return false }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, WNOHANG)  // a dead server of ours is a zombie until collected
+        return Self.isPostmaster(pid: pid, cluster: clusterDirectory)
+    }
+
+    /// Starts the server again after it died, on the same port (clients keep their address).
+    public func restart() async throws {
+        guard isOwner else { return }
+        try await Self.recoverStaleServer(cluster: clusterDirectory, tools: tools, runAs: runAs, logger: logger)
+        var again = options
+        again.port = url.port
+        _ = try await Self.startServer(cluster: clusterDirectory, tools: tools, runAs: runAs, options: again, logger: logger)
     }
 
     // MARK: Helpers
