@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Prometheus
 import Testing
 
 @testable import SLAService
@@ -73,7 +74,8 @@ struct RemoteWriteRouteTests {
         let pipeline = IngestPipeline(writer: nil, grace: 0, logger: TestDatabase.logger, now: { Self.now })
         var config = DemoConfig.make(demoPort: 8000)
         config.adminToken = "write-token-0123456789"
-        let app = buildApplication(config, dependencies: .init(pipeline: pipeline), logger: TestDatabase.logger)
+        let registry = PrometheusCollectorRegistry()
+        let app = buildApplication(config, dependencies: .init(pipeline: pipeline, registry: registry), logger: TestDatabase.logger)
         try await app.test(.router) { http in
             let headers: HTTPFields = [
                 .authorization: "Bearer write-token-0123456789", .contentEncoding: "snappy", .contentType: "application/x-protobuf",
@@ -89,6 +91,11 @@ struct RemoteWriteRouteTests {
                 uri: "/api/v1/write", method: .post, headers: headers, body: Self.body("jobs_total", [(2, Self.now - 1_000)])
             ) { #expect($0.status == .noContent) }
         }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        let metrics = String(decoding: buffer, as: UTF8.self)
+        #expect(metrics.contains(#"hms_samples_ingested_total{source="remote_write"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"hms_samples_dropped_total{source="remote_write",reason=""#) && metrics.contains("\"} 1\n"))
         let states = pipeline.accumulator.withLock { $0.states }
         #expect(states.count == 1)
         #expect(states.first?.key.metric == "jobs_total")

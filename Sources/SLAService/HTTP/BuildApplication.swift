@@ -93,9 +93,15 @@ func buildRouter(
     publicRoutes.register(on: router)
     if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken), limits: config.limits.series).register(on: router) }
     if let pipeline {
-        let ingested = Counter(
-            label: "hms_samples_ingested_total", dimensions: [("source", "remote_write")], factory: PrometheusMetricsFactory(registry: registry))
-        RemoteWriteRoutes(pipeline: pipeline, gate: AdminGate(token: config.adminToken), ingested: ingested).register(on: router)
+        let factory = PrometheusMetricsFactory(registry: registry)
+        let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("source", "remote_write")], factory: factory)
+        func dropped(_ reason: String) -> CoreMetrics.Counter {
+            Counter(label: "hms_samples_dropped_total", dimensions: [("source", "remote_write"), ("reason", reason)], factory: factory)
+        }
+        RemoteWriteRoutes(
+            pipeline: pipeline, gate: AdminGate(token: config.adminToken), ingested: ingested,
+            dropped: (dropped("ahead_of_clock"), dropped("out_of_range"), dropped("invalid_series"))
+        ).register(on: router)
     }
     return router
 }

@@ -13,6 +13,8 @@ struct RemoteWriteRoutes: Sendable {
     let gate: AdminGate
     /// `hms_samples_ingested_total{source="remote_write"}`: samples stored.
     let ingested: Counter?
+    /// `hms_samples_dropped_total{source="remote_write", reason}`: samples not stored, by why.
+    var dropped: (ahead: Counter, outOfRange: Counter, refused: Counter)?
     static let maximumBodyBytes = 32 << 20
     static let maximumDecodedBytes = 64 << 20
 
@@ -39,6 +41,11 @@ struct RemoteWriteRoutes: Sendable {
         let stored = observations.kept.count - dropped.total
         if stored > 0 { ingested?.increment(by: Int64(stored)) }
         let total = observations.kept.count + observations.nameless
+        if let counters = self.dropped {
+            if dropped.ahead > 0 { counters.ahead.increment(by: Int64(dropped.ahead)) }
+            if dropped.outOfRange > 0 { counters.outOfRange.increment(by: Int64(dropped.outOfRange)) }
+            if dropped.refused + observations.nameless > 0 { counters.refused.increment(by: Int64(dropped.refused + observations.nameless)) }
+        }
         guard dropped.total == 0, observations.nameless == 0 else {
             var reasons: [String] = []
             if dropped.ahead > 0 {
