@@ -12,4 +12,6 @@ cp Tests/Fixtures/exposition/* "$out/corpus/"
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name ParserFuzz \
   Sources/SLAService/Ingest/Exposition/*.swift scripts/fuzz/ParserFuzz.swift -o "$out/parser-fuzz"
 cd "$out"
+# Swift's own crash backtracer hangs under AddressSanitizer: let libFuzzer report the crash.
+export SWIFT_BACKTRACE=enable=no
 ./parser-fuzz -max_total_time="${1:-60}" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 corpus
