@@ -46,7 +46,13 @@ struct EmbeddedPostgresTests {
                 }
             }
             #expect(restarted != nil, "the server was not started again")
-            try await DatabaseSession.ensureDatabase(server.url, logger: TestDatabase.logger)  // it answers on the same port
+            // It answers on the same port once its crash recovery is done (its pid shows first).
+            var answered = false
+            for _ in 0..<100 where !answered {
+                answered = (try? await DatabaseSession.ensureDatabase(server.url, logger: TestDatabase.logger)) != nil
+                if !answered { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(answered, "the restarted server does not answer on its port")
         }
         await server.stop()
     }

@@ -110,7 +110,8 @@ public final class ScrapeConnection: @unchecked Sendable {
         case is HTTPResponseReader.TooBig: .init(description: "\(url): response larger than \(Self.size(limit))")
         case let malformed as HTTPResponseReader.Malformed: .init(description: "\(url): \(malformed.description)")
         case is ResponseHandler.Closed: .init(description: "\(url): the connection closed before the answer was complete")
-        case is ResponseHandler.TimedOut: .init(description: "\(url): no complete answer within \(timeout)")
+        case is ResponseHandler.TimedOut:
+            .init(description: "\(url): no complete answer within \(String(format: "%.1f", (Double(timeout.nanoseconds) / 1e8).rounded() / 10)) s")
         case is CancellationError: .init(description: "\(url): the scrape was cancelled")
         default: .init(description: "\(url): \(UserFacingError.describeNetwork(error))")
         }

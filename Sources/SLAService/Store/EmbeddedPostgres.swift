@@ -332,12 +332,31 @@ public final class EmbeddedPostgres: Sendable {
 
     // MARK: Supervision
 
-    /// Whether the server this process started is running (a server that died is collected).
+    /// Whether the server this process started is running (a server that died is collected,
+    /// with its processes: as their subreaper we inherit them, and they stay zombies until then).
     public var isRunning: Bool {
         guard let pid = Self.postmasterPID(cluster: clusterDirectory) else { return false }
         var status: Int32 = 0
-        _ = waitpid(pid, &status, WNOHANG)  // a dead server of ours is a zombie until collected
+        _ = waitpid(pid, &status, WNOHANG)
+        Self.reapOrphanedServerProcesses()  // a dead server's backends die a moment after it
         return Self.isPostmaster(pid: pid, cluster: clusterDirectory)
+    }
+
+    /// Collects dead PostgreSQL processes handed to us (we are their subreaper): only those named
+    /// postgres whose parent we are, never a child some other code waits for.
+    static func reapOrphanedServerProcesses() {
+        let me = getpid()
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for entry in entries {
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
+            let name = stat[stat.index(after: open)..<close]
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard name.hasPrefix("postgres"), fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == me else { continue }
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, WNOHANG)
+        }
     }
 
     /// Starts the server again after it died, on the same port (clients keep their address).
