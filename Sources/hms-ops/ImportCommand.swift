@@ -51,6 +51,8 @@ struct ImportOptions: ParsableArguments {
         } catch let error as ImportError {
             Output.error("error: \(error)")
             throw ExitCode(1)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Output.error("error: \(UserFacingError.describe(error))")
             throw ExitCode(1)

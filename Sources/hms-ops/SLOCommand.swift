@@ -80,7 +80,7 @@ struct SLOStatusCommand: AsyncParsableCommand {
         var lines = [
             "\(slo.id): objective \(slo.objective) % (\(status.method.rawValue)) over \(SLOStatus.rfc3339(status.window.start)) .. \(SLOStatus.rfc3339(status.window.end))",
             "  attainment \(percent(status.attainment)) from \(status.minutesWithData) minutes with data",
-            "  error budget: \(String(format: "%.2f", status.budgetConsumed)) of \(String(format: "%.2f", status.budgetTotal)) \(status.budgetUnit.rawValue) spent, "
+            "  error budget: \(Self.amount(status.budgetConsumed)) of \(Self.amount(status.budgetTotal)) \(status.budgetUnit.rawValue) spent, "
                 + "remaining \(percent(status.budgetRemaining))",
             "  burn rates: "
                 + BurnWindow.allCases.map { "\($0) \(status.burnRates[$0].map { String(format: "%.2f", $0) } ?? "-")" }.joined(separator: ", "),
@@ -92,5 +92,10 @@ struct SLOStatusCommand: AsyncParsableCommand {
             )
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Two decimals, or three figures for an amount no one reads in digits (1e+300).
+    static func amount(_ value: Double) -> String {
+        abs(value) < 1e15 || !value.isFinite ? String(format: "%.2f", value) : String(format: "%.3g", value)
     }
 }

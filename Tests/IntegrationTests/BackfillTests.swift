@@ -373,6 +373,7 @@ struct BackfillTests {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             let (status, output) = try await Subprocess.run(["import", "openmetrics", file, "--config", config])
             #expect(status == 1 && output.contains(expected), "\(output)")
+            #expect(!output.contains("unexpected error"), "one error, not a second false one: \(output)")
         }
         let (missing, missingOutput) = try await Subprocess.run(["import", "openmetrics", folder + "/none.om", "--config", config])
         #expect(missing == 1 && missingOutput.contains("none.om: No such file or directory"), "\(missingOutput)")

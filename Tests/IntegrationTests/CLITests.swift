@@ -66,8 +66,11 @@ struct CLITests {
         let (status, output) = try await Subprocess.run(["slo", "status", "--service", "crop-relief"], directory: folder)
         #expect(status == 1 && output.contains("there is no hms-ops database in \(folder)/.hms-ops"), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/.hms-ops"), "nothing was made")
+        // A folder with a spool or pg of its own (as /var has) is not a data directory.
+        try FileManager.default.createDirectory(atPath: folder + "/spool/cron", withIntermediateDirectories: true)
         let (purge, purgeOutput) = try await Subprocess.run(["purge", "--data-dir", folder])
         #expect(purge == 1 && purgeOutput.contains("is not an hms-ops data directory"), "\(purgeOutput)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/spool/cron"))
         #expect(FileManager.default.fileExists(atPath: folder))
     }
 }

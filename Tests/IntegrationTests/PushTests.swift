@@ -71,6 +71,9 @@ struct PushTests {
         ("/metrics/job/j/v/a%00b", "c 1\n", .badRequest, "no NUL"),
         ("/metrics/job/j/v@base64/YQBi", "c 1\n", .badRequest, "without NUL"),
         ("/metrics/job/j", "c{v=\"\(String(repeating: "x", count: 5000))\"} 1\n", .badRequest, "5000 bytes long; at most 4096"),
+        ("/metrics/job/j", "# TYPE c counter\nc_total +Inf\n", .badRequest, "line 2: c_total counts up, so its value must be finite"),
+        ("/metrics/job/j", "# TYPE c counter\nc_total 1e308\n", .badRequest, "at most 1e300"),
+        ("/metrics/job/j/__name__/evil", "x 1\n", .badRequest, "names starting with __ are reserved"),
     ])
     func badPushesAreRefusedWithAReason(_ uri: String, _ body: String, status: HTTPResponse.Status, message: String) async throws {
         try await withApp { http, store in
@@ -94,6 +97,19 @@ struct PushTests {
                 #expect($0.status == .conflict)
             }
         }
+    }
+
+    /// All groups together hold a bounded number of samples (each costs memory); deleting a
+    /// group gives its share back.
+    @Test func pushesTogetherHoldBoundedSamples() async throws {
+        let store = PushStore(maximumSamples: 5)
+        let three = ExpositionParser.parse(Array("a 1\nb 2\nc 3\n".utf8), format: .prometheusText).families
+        let one = PushStore.Group(labels: [Label("job", "one")]), two = PushStore.Group(labels: [Label("job", "two")])
+        #expect(await store.push(three, to: one, mode: .replaceGroup) == nil)
+        #expect(await store.push(three, to: two, mode: .replaceGroup)?.contains("pushes would hold 6 samples; at most 5") == true)
+        #expect(await store.push(three, to: one, mode: .replaceGroup) == nil, "replacing a group counts it once")
+        await store.delete(one)
+        #expect(await store.push(three, to: two, mode: .replaceGroup) == nil)
     }
 
     @Test func base64LabelValuesMayHoldSlashes() throws {
@@ -140,7 +156,7 @@ struct PushTests {
         config.listen.port = 0
         let app = buildApplication(config, dependencies: .init(pushStore: PushStore()), logger: TestDatabase.logger)
         try await app.test(.live) { http in
-            for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP"] {
+            for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP", "Via", "X-Forwarded-Host", "True-Client-IP"] {
                 let headers: HTTPFields = [HTTPField.Name(header)!: "203.0.113.9"]
                 try await http.execute(uri: "/metrics/job/j", method: .put, headers: headers, body: ByteBuffer(string: "x 1\n")) { response in
                     #expect(response.status == .forbidden, "\(header)")

@@ -284,6 +284,8 @@ struct OrderedAccumulatorTests {
             ("m", [Label("a", String(repeating: "v", count: 4097))], "label a of m is 4097 bytes long; at most 4096 are kept"),
             ("m", (0..<65).map { Label("l\($0)", "v") }, "m has 65 labels; at most 64 are kept"),
             (String(repeating: "m", count: 257), [], "is 257 bytes long; at most 256 are kept"),
+            ("m", [Label("a", "1"), Label("a", "2")], "label a appears twice on m"),
+            ("m", [Label("__x", "1")], "label __x of m is reserved"),
         ] as [(String, [Label], String?)])
     func seriesLimitsSayWhatIsWrong(_ metric: String, _ labels: [Label], _ problem: String?) {
         let found = SeriesLimits.standard.problem(metric: metric, labels: labels)

@@ -76,7 +76,7 @@ public enum ConfigLoader {
 
     static let limitKeys = [
         "label_name_bytes", "label_value_bytes", "labels_per_series", "new_series_per_request", "new_series_per_minute", "header_timeout",
-        "idle_timeout",
+        "idle_timeout", "body_timeout", "push_samples",
     ]
 
     static func readLimits(_ node: Node, _ r: inout YAMLReader) -> HMSConfig.Limits {
@@ -98,6 +98,8 @@ public enum ConfigLoader {
         if let n = number("new_series_per_minute", 1...100_000_000) { limits.newSeriesPerMinute = n }
         if let d = seconds("header_timeout") { limits.headerTimeout = d }
         if let d = seconds("idle_timeout") { limits.idleTimeout = d }
+        if let d = seconds("body_timeout") { limits.bodyTimeout = d }
+        if let n = number("push_samples", 1000...100_000_000) { limits.pushSamples = n }
         return limits
     }
 

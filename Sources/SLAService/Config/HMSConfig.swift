@@ -32,6 +32,10 @@ public struct HMSConfig: Sendable, Equatable {
         public var newSeriesPerMinute = 200_000
         public var headerTimeout: ConfigDuration = .seconds(10)
         public var idleTimeout: ConfigDuration = .seconds(75)
+        /// How long a push or remote-write body may take to arrive whole.
+        public var bodyTimeout: ConfigDuration = .seconds(60)
+        /// Samples all push groups may hold together (about 200 bytes of memory each).
+        public var pushSamples = 1_000_000
         public init() {}
 
         /// The new-series budget of pushes and remote-write.

@@ -30,8 +30,12 @@ public struct AppRequestContext: RequestContext {
 struct AdminGate: Sendable {
     let token: String?
 
-    /// Headers a proxy adds to a request it forwards.
-    static let forwardingHeaders: [HTTPField.Name] = [.forwarded, .xForwardedFor, .xRealIP]
+    /// Headers proxies and CDNs add to a request they forward. A proxy that adds none cannot be
+    /// told from a local client: behind one, set an admin token (docs/operations.md).
+    static let forwardingHeaders: [HTTPField.Name] = [
+        "Forwarded", "X-Forwarded-For", "X-Real-IP", "Via", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Server", "True-Client-IP",
+        "X-Client-IP", "Client-IP", "CF-Connecting-IP", "X-Cluster-Client-IP", "Fastly-Client-IP", "X-Original-Forwarded-For",
+    ].compactMap { HTTPField.Name($0) }
 
     func check(_ request: Request, _ context: AppRequestContext) throws {
         if let token {
@@ -63,10 +67,4 @@ struct AdminGate: Sendable {
         }
         return difference == 0
     }
-}
-
-extension HTTPField.Name {
-    static let forwarded = Self("Forwarded")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
-    static let xRealIP = Self("X-Real-IP")!
 }

@@ -91,7 +91,12 @@ func buildRouter(
     DashboardPage(routes: publicRoutes).register(on: router)
     WidgetRoutes().register(on: router)
     publicRoutes.register(on: router)
-    if let pushStore { PushRoutes(store: pushStore, gate: AdminGate(token: config.adminToken), limits: config.limits.series).register(on: router) }
+    if let pushStore {
+        PushRoutes(
+            store: pushStore, gate: AdminGate(token: config.adminToken), limits: config.limits.series, bodyTimeout: config.limits.bodyTimeout.duration
+        )
+        .register(on: router)
+    }
     if let pipeline {
         let factory = PrometheusMetricsFactory(registry: registry)
         let ingested = Counter(label: "hms_samples_ingested_total", dimensions: [("source", "remote_write")], factory: factory)
@@ -100,7 +105,7 @@ func buildRouter(
         }
         RemoteWriteRoutes(
             pipeline: pipeline, gate: AdminGate(token: config.adminToken), ingested: ingested,
-            dropped: (dropped("ahead_of_clock"), dropped("out_of_range"), dropped("invalid_series"))
+            bodyTimeout: config.limits.bodyTimeout.duration, dropped: (dropped("ahead_of_clock"), dropped("out_of_range"), dropped("invalid_series"))
         ).register(on: router)
     }
     return router

@@ -184,13 +184,15 @@ struct DashboardPage: Sendable {
         formatter.numberStyle = .decimal
         formatter.maximumFractionDigits = 0
         guard value.isFinite else { return "unknown" }
+        guard abs(value) < 1e15 else { return String(format: "%.3g", value) }  // not 300 digits of a hostile counter
         return formatter.string(from: NSNumber(value: value.rounded())) ?? "\(value.rounded())"
     }
 
-    /// Whole milliseconds, rounded up (a median of 249.2 ms is not "below 249"); "unknown" for a
-    /// figure that is not a finite number of a sane size, which never traps.
+    /// Whole milliseconds, rounded up (a median of 249.2 ms is not "below 249"); beyond 2^53 in
+    /// three figures (1e+300 ms), "unknown" for a figure that is not finite. Never traps.
     static func milliseconds(_ value: Double) -> String {
-        guard let whole = Int64(exactly: value.rounded(.up)), abs(whole) < 1 << 53 else { return "unknown" }
+        guard value.isFinite else { return "unknown" }
+        guard let whole = Int64(exactly: value.rounded(.up)), abs(whole) < 1 << 53 else { return String(format: "%.3g ms", value) }
         return "\(whole) ms"
     }
 

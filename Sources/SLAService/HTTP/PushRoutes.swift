@@ -10,6 +10,8 @@ struct PushRoutes: Sendable {
     let gate: AdminGate
     /// What a pushed series may hold (checked here, so a push that cannot be stored is a 400).
     var limits = SeriesLimits.standard
+    /// How long a push's body may take to arrive.
+    var bodyTimeout: Duration = .seconds(60)
     static let maximumBodyBytes = 16 << 20
 
     func register(on router: Router<AppRequestContext>) {
@@ -29,7 +31,7 @@ struct PushRoutes: Sendable {
     func handle(_ request: Request, _ context: AppRequestContext, base64: Bool, mode: PushStore.Mode) async throws -> Response {
         try gate.check(request, context)
         let group = try Self.group(context.parameters.getCatchAll(), jobInBase64: base64)
-        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a push")
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a push", timeout: bodyTimeout)
         let bytes = Array(buffer.readableBytesView)
         let format = request.headers[.contentType].flatMap(ExpositionFormat.init(contentType:)) ?? ExpositionFormat.sniff(bytes)
         let exposition = ExpositionParser.parse(bytes, format: format)
@@ -40,6 +42,12 @@ struct PushRoutes: Sendable {
             for sample in family.samples {
                 if sample.timestamp != nil {
                     throw APIError(.badRequest, "line \(sample.line): pushed samples must not carry timestamps")
+                }
+                if let kind = SampleMapper.kind(of: sample.name, in: family, openMetrics: format == .openMetrics),
+                    MinuteAccumulator.storable(sample.value, kind: kind) == nil
+                {
+                    throw APIError(
+                        .badRequest, "line \(sample.line): \(Line.clip(sample.name)) counts up, so its value must be finite and at most 1e300")
                 }
                 if let problem = limits.problem(metric: sample.name, labels: sample.labels + group.labels.filter { sample.label($0.name) == nil }) {
                     throw APIError(.badRequest, "line \(sample.line): \(problem)")
@@ -72,8 +80,8 @@ struct PushRoutes: Sendable {
             var name = String(parts[index])
             let base64 = name.hasSuffix("@base64")
             if base64 { name.removeLast("@base64".count) }
-            guard name.utf8.count <= 128, Line.isLegacyName(name, colon: false) else {
-                throw APIError(.badRequest, "'\(Line.clip(name))' is not a label name")
+            guard name.utf8.count <= 128, Line.isLegacyName(name, colon: false), !name.hasPrefix("__") else {
+                throw APIError(.badRequest, "'\(Line.clip(name))' is not a label name (names starting with __ are reserved)")
             }
             guard !labels.contains(where: { $0.name == name }) else { throw APIError(.badRequest, "label \(name) appears twice in the URL") }
             let value = try decode(String(parts[index + 1]), base64: base64)
@@ -99,11 +107,15 @@ struct PushRoutes: Sendable {
 }
 
 extension Request {
-    /// The whole body, or 413 naming `what` and the limit when it is larger.
-    func collectBody(upTo limit: Int, what: String) async throws -> ByteBuffer {
+    /// The whole body, or 413 naming `what` and the limit when it is larger, or 408 when it does
+    /// not arrive whole within `timeout` (a writer trickling a body holds a connection and its
+    /// buffer).
+    func collectBody(upTo limit: Int, what: String, timeout: Duration = .seconds(60)) async throws -> ByteBuffer {
         let body = self.body
         do {
-            return try await body.collect(upTo: limit)
+            return try await withDeadline(timeout) { try await body.collect(upTo: limit) }
+        } catch is CancellationError {
+            throw APIError(.requestTimeout, "\(what) did not arrive whole within \(timeout) (limits: body_timeout)")
         } catch {
             throw APIError(.contentTooLarge, "\(what) may be at most \(limit >> 20) MB")
         }

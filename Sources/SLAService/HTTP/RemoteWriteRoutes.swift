@@ -13,6 +13,8 @@ struct RemoteWriteRoutes: Sendable {
     let gate: AdminGate
     /// `hms_samples_ingested_total{source="remote_write"}`: samples stored.
     let ingested: Counter?
+    /// How long a request's body may take to arrive.
+    var bodyTimeout: Duration = .seconds(60)
     /// `hms_samples_dropped_total{source="remote_write", reason}`: samples not stored, by why.
     var dropped: (ahead: Counter, outOfRange: Counter, refused: Counter)?
     static let maximumBodyBytes = 32 << 20
@@ -27,7 +29,7 @@ struct RemoteWriteRoutes: Sendable {
         if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "snappy" {
             throw APIError(.unsupportedMediaType, "remote-write bodies must be snappy-compressed (Content-Encoding: snappy)")
         }
-        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a remote-write request")
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a remote-write request", timeout: bodyTimeout)
         let observations: (kept: [SampleMapper.Observation], nameless: Int)
         do {
             let raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -15,11 +16,17 @@ public actor PushStore {
     public let maximumGroups: Int
     /// At most this many samples in one group.
     public let maximumSamplesPerGroup: Int
+    /// At most this many samples in all groups together (each costs about 200 bytes of memory).
+    public let maximumSamples: Int
     var groups: [Group: [String: MetricFamily]] = [:]
+    /// Samples each group holds, and their sum.
+    var counts: [Group: Int] = [:]
+    var total = 0
 
-    public init(maximumGroups: Int = 10_000, maximumSamplesPerGroup: Int = 100_000) {
+    public init(maximumGroups: Int = 10_000, maximumSamplesPerGroup: Int = 100_000, maximumSamples: Int = 1_000_000) {
         self.maximumGroups = maximumGroups
         self.maximumSamplesPerGroup = maximumSamplesPerGroup
+        self.maximumSamples = maximumSamples
     }
 
     public enum Mode: Sendable {
@@ -40,11 +47,20 @@ public actor PushStore {
         guard samples <= maximumSamplesPerGroup else {
             return "the group would hold \(samples) samples; at most \(maximumSamplesPerGroup) are allowed"
         }
+        let after = total - (counts[group] ?? 0) + samples
+        guard after <= maximumSamples else {
+            return "pushes would hold \(after) samples; at most \(maximumSamples) are kept (limits: push_samples); delete groups no longer pushed"
+        }
         groups[group] = current
+        counts[group] = samples
+        total = after
         return nil
     }
 
-    public func delete(_ group: Group) { groups[group] = nil }
+    public func delete(_ group: Group) {
+        groups[group] = nil
+        total -= counts.removeValue(forKey: group) ?? 0
+    }
 
     /// Every group's families, for the collector to observe.
     public func snapshot() -> [(Group, [MetricFamily])] { groups.map { ($0.key, Array($0.value.values)) } }
@@ -56,12 +72,21 @@ public struct PushCollector: Service {
     let pipeline: IngestPipeline
     let interval: Duration
     let logger: Logger
+    /// `hms_samples_ingested_total{source="push"}` and `hms_samples_dropped_total{source="push"}`.
+    let counters: (ingested: Counter, dropped: Counter)
 
-    public init(store: PushStore, pipeline: IngestPipeline, interval: Duration, logger: Logger = Logger(label: "hms-ops")) {
+    public init(
+        store: PushStore, pipeline: IngestPipeline, interval: Duration, logger: Logger = Logger(label: "hms-ops"),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.store = store
         self.pipeline = pipeline
         self.interval = interval
         self.logger = logger
+        counters = (
+            Counter(label: "hms_samples_ingested_total", dimensions: [("source", "push")], factory: metrics),
+            Counter(label: "hms_samples_dropped_total", dimensions: [("source", "push"), ("reason", "invalid_series")], factory: metrics)
+        )
     }
 
     public func run() async throws {
@@ -88,8 +113,10 @@ public struct PushCollector: Service {
         var dropped = MinuteAccumulator.Dropped()
         for (group, families) in await store.snapshot() {
             let exposition = Exposition(format: .prometheusText, families: families, errors: [])
-            let round = await pipeline.ingest(
-                SampleMapper.observations(exposition, targetLabels: group.labels, scrapedAt: ms, honorLabels: true), source: "push")
+            let observations = SampleMapper.observations(exposition, targetLabels: group.labels, scrapedAt: ms, honorLabels: true)
+            let round = await pipeline.ingest(observations, source: "push")
+            if observations.count > round.total { counters.ingested.increment(by: Int64(observations.count - round.total)) }
+            if round.total > 0 { counters.dropped.increment(by: Int64(round.total)) }
             dropped.refused += round.refused
             dropped.refusal = dropped.refusal ?? round.refusal
         }

@@ -118,12 +118,13 @@ public struct Launcher: Sendable {
                 SLOSnapshotService(
                     services: config.services, postgres: postgres, store: snapshots, metrics: factory, logger: logger.with("component", "slo"),
                     interval: WallClock.scaled(.seconds(60)), firstDelay: WallClock.scaled(.seconds(5)), ingest: pipeline)))
-        let pushStore = PushStore()
+        let pushStore = PushStore(maximumSamples: config.limits.pushSamples)
         services.append(
             NamedService(
                 "the push collector",
                 PushCollector(
-                    store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration, logger: logger.with("component", "push"))))
+                    store: pushStore, pipeline: pipeline, interval: config.scrapeInterval.duration, logger: logger.with("component", "push"),
+                    metrics: factory)))
         let host = ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"].contains(config.listen.host) ? "localhost" : config.listen.host
         let announce = self.announce
         let dependencies = AppDependencies(

@@ -153,7 +153,8 @@ public final class EmbeddedPostgres: Sendable {
     public static func purge(dataDirectory: String) throws -> [String] {
         let dataDirectory = absolute(dataDirectory)
         let fm = FileManager.default
-        let known = ["pg-initialized", "embedded.lock", "pg-password", "spool", "pg", relocationNote]
+        // Names only hms-ops writes ("spool" or "pg" could be anyone's: /var/spool).
+        let known = ["pg-initialized", "pg-password", "embedded.lock", relocationNote]
         guard fm.fileExists(atPath: dataDirectory) else { throw EmbeddedPostgresError("\(dataDirectory) does not exist; nothing to purge") }
         guard known.contains(where: { fm.fileExists(atPath: dataDirectory + "/" + $0) }) else {
             throw EmbeddedPostgresError(

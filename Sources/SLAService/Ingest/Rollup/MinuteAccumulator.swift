@@ -161,7 +161,7 @@ public struct MinuteAccumulator: Sendable {
     /// most `largestValue` in size (an increase from anything else means nothing: nil, refused);
     /// a gauge's value beyond it is kept as ±Inf.
     static func storable(_ value: Double, kind: SeriesKind) -> Double? {
-        guard !(abs(value) <= largestValue) else { return value }
+        guard !(abs(value) <= largestValue), !value.isNaN else { return value }  // NaN is no sample: callers skip it
         return kind.countsIncreases ? nil : (value < 0 ? -.infinity : .infinity)
     }
 

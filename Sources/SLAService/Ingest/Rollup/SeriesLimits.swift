@@ -27,8 +27,13 @@ public struct SeriesLimits: Sendable, Equatable {
         if labels.count > maximumLabels {
             return "\(Line.clip(metric)) has \(labels.count) labels; at most \(maximumLabels) are kept"
         }
+        var names = Set<String>()
         for label in labels {
             if let problem = nameProblem(label.name, what: "a label name of \(Line.clip(metric))") { return problem }
+            if label.name.hasPrefix("__") {
+                return "label \(Line.clip(label.name)) of \(Line.clip(metric)) is reserved (names starting with __ are Prometheus' own)"
+            }
+            if !names.insert(label.name).inserted { return "label \(Line.clip(label.name)) appears twice on \(Line.clip(metric))" }
             if label.value.utf8.count > maximumValueBytes {
                 return
                     "label \(Line.clip(label.name)) of \(Line.clip(metric)) is \(label.value.utf8.count) bytes long; at most \(maximumValueBytes) are kept"
