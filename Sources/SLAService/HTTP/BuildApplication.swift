@@ -105,7 +105,8 @@ func buildRouter(
         }
         RemoteWriteRoutes(
             pipeline: pipeline, gate: AdminGate(token: config.adminToken), ingested: ingested,
-            bodyTimeout: config.limits.bodyTimeout.duration, dropped: (dropped("ahead_of_clock"), dropped("out_of_range"), dropped("invalid_series"))
+            bodyTimeout: config.limits.bodyTimeout.duration,
+            droppedCounters: (dropped("ahead_of_clock"), dropped("out_of_range"), dropped("invalid_series"))
         ).register(on: router)
     }
     return router

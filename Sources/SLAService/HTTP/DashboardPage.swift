@@ -11,10 +11,11 @@ struct DashboardPage: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get("/") { request, _ in
             let period = request.uri.queryParameters.get("period").map { String($0) } ?? "24h"
-            let months = Set(routes.store.snapshot?.periods.values.flatMap(\.keys).filter { $0.contains("-") } ?? [])
-            // A period the page cannot show is a 400 that says which it can, never another period's figures.
-            guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || months.contains(period) else {
-                let known = PeriodSummary.rolling.map(\.0) + months.sorted()
+            // A period the page cannot show is a 400 that says which it can, never another period's
+            // figures. Months are looked up only for a period that is not a rolling one.
+            let months = { Set(routes.store.snapshot?.periods.values.flatMap(\.keys).filter { $0.contains("-") } ?? []) }
+            guard PeriodSummary.rolling.contains(where: { $0.0 == period }) || months().contains(period) else {
+                let known = PeriodSummary.rolling.map(\.0) + months().sorted()
                 let text = "period must be one of \(known.joined(separator: ", ")); got '\(Line.clip(period))'\n"
                 return Response(
                     status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],

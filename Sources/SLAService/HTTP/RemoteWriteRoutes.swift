@@ -16,7 +16,7 @@ struct RemoteWriteRoutes: Sendable {
     /// How long a request's body may take to arrive.
     var bodyTimeout: Duration = .seconds(60)
     /// `hms_samples_dropped_total{source="remote_write", reason}`: samples not stored, by why.
-    var dropped: (ahead: Counter, outOfRange: Counter, refused: Counter)?
+    var droppedCounters: (ahead: Counter, outOfRange: Counter, refused: Counter)?
     static let maximumBodyBytes = 32 << 20
     static let maximumDecodedBytes = 64 << 20
 
@@ -43,7 +43,7 @@ struct RemoteWriteRoutes: Sendable {
         let stored = observations.kept.count - dropped.total
         if stored > 0 { ingested?.increment(by: Int64(stored)) }
         let total = observations.kept.count + observations.nameless
-        if let counters = self.dropped {
+        if let counters = droppedCounters {
             if dropped.ahead > 0 { counters.ahead.increment(by: Int64(dropped.ahead)) }
             if dropped.outOfRange > 0 { counters.outOfRange.increment(by: Int64(dropped.outOfRange)) }
             if dropped.refused + observations.nameless > 0 { counters.refused.increment(by: Int64(dropped.refused + observations.nameless)) }

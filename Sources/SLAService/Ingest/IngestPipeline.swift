@@ -222,8 +222,7 @@ public actor IngestPipeline {
                 // A minute of an hour already complete: written as rows, below, which refolds it.
             } catch  where DataRefusal.reason(error) != nil {
                 // Refused for what some cell holds: written as rows below, which finds the
-                // refused ones and quarantines them.
-                instruments.refused.increment()
+                // refused ones, quarantines them and counts the refusal once.
             } catch {
                 pending = taken.rows()
                 spoolAfterFailedWrite()
