@@ -10,7 +10,7 @@ BIN := .build/debug/hms-ops
 # Extra flags for `make up`, e.g. make up ARGS="--port 9191"
 ARGS ?=
 
-.PHONY: up test test-tools deps build build-tests lint format bench clean
+.PHONY: up test unit architecture test-tools deps build build-tests lint format bench clean
 
 # What only the tests need: a real Prometheus (and promtool) to compare against, xmllint for the
 # XSDs, Chromium and its WebDriver for the browser tests.
@@ -56,9 +56,18 @@ format:
 ## Everything CI runs: format check, unit tests, the integration tests on a real PostgreSQL
 ## (an embedded cluster the test run starts itself; no database means failure), and the browser
 ## tests of the card, badge and dashboard in headless Chromium against the real server.
-test: build-tests lint test-tools
+test: build-tests lint architecture test-tools
 	timeout --kill-after=30 1500 swift test --skip-build
 	timeout --kill-after=30 900 python3 Tests/Browser/test_browser.py --binary $(BIN)
+
+## The suites that need no PostgreSQL, no network and no browser: each module's own tests.
+UNIT_TARGETS := CoreTests|ExpositionTests|ConfigTests|IngestTests|SLOEngineTests|HTTPAPITests|SLAServiceTests|CostModelTests|WidgetsTests
+unit: build-tests architecture
+	timeout --kill-after=30 300 swift test --skip-build --filter '^($(UNIT_TARGETS))\.'
+
+## Every import follows the modules' arrows (docs/architecture.md).
+architecture:
+	python3 scripts/check-architecture.py
 
 ## The peers the tests compare against: Debian's Prometheus, Python's prometheus_client; jsonschema validates API
 ## answers; Selenium drives Chromium; axe-core (in selenium-axe-python) checks accessibility.

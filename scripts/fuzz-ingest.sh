@@ -20,10 +20,15 @@ if [ -d ../shared/fixtures/exposition ]; then cp ../shared/fixtures/exposition/*
 python3 scripts/fuzz/ingest-seeds.py "$out/corpus-ingest"
 swiftc -O -parse-as-library -module-name Crypto -emit-module -emit-module-path "$out/Crypto.swiftmodule" \
   -c scripts/fuzz/Crypto/SHA256.swift -o "$out/Crypto.o"
-swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name IngestFuzz -I "$out" \
-  Sources/SLAService/Ingest/Exposition/*.swift Sources/SLAService/Ingest/Rollup/*.swift \
-  Sources/SLAService/Ingest/RemoteWrite/*.swift Sources/SLAService/Ingest/SpoolPayload.swift \
-  Sources/SLAService/Runtime/Hex.swift scripts/fuzz/IngestFuzz.swift "$out/Crypto.o" -o "$out/ingest-fuzz"
+. scripts/fuzz/stage.sh
+# All of Core but ProcessMemory (it needs the C shims, and the fuzzed code frees no memory).
+core=()
+for file in Sources/SLAService/Core/*.swift; do [[ $file == *ProcessMemory.swift ]] || core+=("$file"); done
+stage "$out/ingest-sources" "${core[@]}" Sources/SLAService/Exposition/*.swift \
+  Sources/SLAService/Ingest/{SampleMapper,MinuteAccumulator,OrderedAccumulator,SpoolPayload}.swift \
+  Sources/SLAService/Ingest/RemoteWrite/*.swift
+swiftc -O -g -sanitize=fuzzer,address -parse-as-library -package-name hms_ops -module-name IngestFuzz -I "$out" \
+  "$out"/ingest-sources/*.swift scripts/fuzz/IngestFuzz.swift "$out/Crypto.o" -o "$out/ingest-fuzz"
 cd "$out"
 # Swift's own crash backtracer hangs under AddressSanitizer: let libFuzzer report the crash.
 # Inputs stop at 16 KiB (the parser's fuzzer takes 64 KiB): every input goes through both

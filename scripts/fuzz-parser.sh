@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 out=.build-fuzz
 mkdir -p "$out/corpus"
 cp Tests/Fixtures/exposition/* "$out/corpus/"
-swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name ParserFuzz \
-  Sources/SLAService/Ingest/Exposition/*.swift scripts/fuzz/ParserFuzz.swift -o "$out/parser-fuzz"
+# The parser and the few words of Core it uses (names, labels, quoting).
+. scripts/fuzz/stage.sh
+stage "$out/parser-sources" Sources/SLAService/Exposition/*.swift Sources/SLAService/Core/{MetricName,QuotedText,Label}.swift
+swiftc -O -g -sanitize=fuzzer,address -parse-as-library -package-name hms_ops -module-name ParserFuzz \
+  "$out"/parser-sources/*.swift scripts/fuzz/ParserFuzz.swift -o "$out/parser-fuzz"
 cd "$out"
 # Swift's own crash backtracer hangs under AddressSanitizer: let libFuzzer report the crash.
 export SWIFT_BACKTRACE=enable=no

@@ -1,6 +1,9 @@
 import ArgumentParser
+import Config
 import Foundation
+import Ingest
 import SLAService
+import SLOEngine
 
 /// `hms-ops check ...`: validate inputs without running anything.
 struct CheckCommand: ParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
+import Core
+import DemoService
 import Logging
 import SLAService
+import SLOEngine
 import ServiceLifecycle
 
 /// `hms-ops demo-service`: the seed's instrumented claim-scoring service, on its own.

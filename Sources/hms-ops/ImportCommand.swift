@@ -1,7 +1,12 @@
 import ArgumentParser
+import Backfill
+import Config
+import Core
 import Foundation
 import Logging
 import SLAService
+import SLOEngine
+import Synchronization
 
 /// `hms-ops import ...`: backfill history, so SLAs and costs have their windows from day one.
 struct ImportCommand: ParsableCommand {
@@ -185,15 +190,19 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints a progress line to stderr at most once every two seconds.
-final class ProgressReporter: @unchecked Sendable {
-    private var last = ContinuousClock.now - .seconds(10)
+/// Prints a progress line to stderr at most once every two seconds. Imports report from their
+/// own tasks, so the time of the last line is kept under a lock.
+final class ProgressReporter: Sendable {
+    private let last = Mutex(ContinuousClock.now - .seconds(10))
 
     func maybe(force: Bool = false, _ line: () -> String) {
         let now = ContinuousClock.now
-        guard force || now - last >= .seconds(2) else { return }
-        last = now
-        Output.error(line())
+        let due = last.withLock { last in
+            guard force || now - last >= .seconds(2) else { return false }
+            last = now
+            return true
+        }
+        if due { Output.error(line()) }
     }
 }
 

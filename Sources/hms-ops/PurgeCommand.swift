@@ -1,5 +1,7 @@
 import ArgumentParser
+import Core
 import SLAService
+import Storage
 
 /// `hms-ops purge --data-dir DIR`: removes a data directory and its embedded cluster, also when
 /// the cluster lives elsewhere (under /var/lib/hms-ops when `postgres` cannot reach DIR).

@@ -1,7 +1,11 @@
 import ArgumentParser
+import Config
+import Core
 import Foundation
 import Logging
 import SLAService
+import SLOEngine
+import Storage
 
 /// `hms-ops slo ...`: what the SLOs say.
 struct SLOCommand: ParsableCommand {

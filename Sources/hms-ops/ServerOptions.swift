@@ -1,4 +1,6 @@
 import ArgumentParser
+import Config
+import Core
 import Foundation
 import Logging
 import Metrics

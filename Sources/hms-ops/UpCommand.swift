@@ -1,4 +1,6 @@
 import ArgumentParser
+import Config
+import DemoService
 import SLAService
 
 /// `hms-ops up`: everything on one machine, with demo data, for a first look.

@@ -6,7 +6,12 @@ import PostgresNIO
 import Prometheus
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import HTTPAPI
 @testable import SLAService
+@testable import SLOEngine
+@testable import Storage
 
 @Suite("The application, in process")
 struct AppTests {

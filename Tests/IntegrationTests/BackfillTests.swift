@@ -5,7 +5,10 @@ import NIOCore
 import PostgresNIO
 import Testing
 
+@testable import Config
+@testable import Core
 @testable import SLAService
+@testable import SLOEngine
 
 /// A month of generated history (counters with resets, a histogram, gauges) imported two ways,
 /// each through the real CLI: (a) the OpenMetrics file itself; (b) the same file turned into

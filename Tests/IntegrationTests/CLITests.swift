@@ -1,4 +1,5 @@
 import Foundation
+import SLOEngine
 import Testing
 
 /// The CLI's contract: exit 0 for ok, 1 when the input or check failed, 2 for usage errors,

@@ -6,7 +6,10 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
+@testable import Config
+@testable import Core
 @testable import SLAService
+@testable import SLOEngine
 
 /// `kill -9` of the real `hms-ops serve`, again and again, at random moments, while it scrapes a
 /// target whose counter steps on every scrape. The clock is warped (`HMS_OPS_TEST_CLOCK`, 60×)

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import Config
+@testable import Core
 @testable import SLAService
+@testable import Storage
 
 /// A configured `database_url` that cannot be used is reported at once, in plain words, with
 /// the password redacted.

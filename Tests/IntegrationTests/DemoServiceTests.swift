@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import DemoService
 @testable import SLAService
+@testable import SLOEngine
 
 @Suite("The demo claim-scoring service")
 struct DemoServiceTests {

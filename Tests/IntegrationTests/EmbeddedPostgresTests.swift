@@ -3,6 +3,8 @@ import Glibc
 import Testing
 
 @testable import SLAService
+@testable import SLOEngine
+@testable import Storage
 
 @Suite("Embedded PostgreSQL")
 struct EmbeddedPostgresTests {

@@ -4,31 +4,22 @@ import HummingbirdTesting
 import NIOCore
 import NIOPosix
 import Synchronization
+import TestSupport
 import Testing
 
+@testable import Core
+@testable import Exposition
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
 
 /// Fetching an exposition as the scraper does: Accept negotiation, gzip, size and format.
 @Suite("Exposition source")
 struct ExpositionSourceTests {
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        process.arguments = ["-c"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(data)
-    }
 
     @Test func gzippedOpenMetricsIsNegotiatedAndUnpacked() async throws {
         let plain = try Array(Data(contentsOf: ParserParityTests.fixtures.appendingPathComponent("python_client.openmetrics.txt")))
-        let packed = try Self.gzip(plain)
+        let packed = try Gzip.compress(plain)
         let accept = Mutex<String>("")
         let router = Router()
         router.get("metrics") { request, _ in

@@ -7,7 +7,12 @@ import PostgresNIO
 import Prometheus
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import HTTPAPI
 @testable import SLAService
+@testable import SLOEngine
+@testable import Storage
 
 /// Every public page and document, from a store whose every series holds NaN, ±Inf, ±1e308, 0
 /// and negative values (written straight to the database, past every entry's check): each
@@ -21,7 +26,7 @@ struct HostileValuesTests {
 
     /// Each series: one value a day, on days before `t0` (one extreme value per day, so a fold
     /// of finite values never overflows: PostgreSQL refuses such a sum, as it should).
-    static func rows() -> [MinuteAccumulator.Row] {
+    static func rows() -> [MinuteRow] {
         let job = Label("job", "crop-relief")
         var series: [SeriesKey] = [
             SeriesKey(metric: "claims_total", labels: [Label("code", "200"), job], kind: .counter),
@@ -37,7 +42,7 @@ struct HostileValuesTests {
                 series.append(SeriesKey(metric: histogram + "_bucket", labels: [job, Label("le", le)], kind: .histogramBucket))
             }
         }
-        var rows: [MinuteAccumulator.Row] = []
+        var rows: [MinuteRow] = []
         for (day, value) in values.enumerated() {
             for key in series {
                 let minute = t0 - Int64(day + 1) * 86_400_000 + 3_600_000
@@ -113,7 +118,7 @@ struct HostileValuesTests {
             let job = Label("job", "crop-relief")
             let minute = Self.t0 - 3_600_000
             let rows = [("100", 0.0), ("1e300", 4e8), ("+Inf", 4e8)].map { le, increase in
-                MinuteAccumulator.Row(
+                MinuteRow(
                     series: SeriesKey(metric: "latency_ms_bucket", labels: [job, Label("le", le)], kind: .histogramBucket), minute: minute,
                     increase: increase, min: nil, max: nil, sum: nil, count: 1, last: increase, lastTimestamp: minute + 1_000)
             }

@@ -4,7 +4,11 @@ import PostgresNIO
 import Synchronization
 import Testing
 
+@testable import Core
+@testable import Exposition
+@testable import Ingest
 @testable import SLAService
+@testable import Storage
 
 /// Scrape → parse → minutes → PostgreSQL, with an injected clock: no test waits for time.
 @Suite("Ingest pipeline")
@@ -193,7 +197,7 @@ struct IngestPipelineTests {
     }
 
     @Test func bucketBoundsAreWrittenOneWay() {
-        #expect(["250", "250.0", "2.5e2", "+Inf", "0.1"].map(SampleMapper.canonicalBound) == ["250", "250", "250", "+Inf", "0.1"])
+        #expect(["250", "250.0", "2.5e2", "+Inf", "0.1"].map(FamilyValidator.canonicalBound) == ["250", "250", "250", "+Inf", "0.1"])
     }
 }
 

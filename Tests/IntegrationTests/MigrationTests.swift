@@ -3,6 +3,7 @@ import PostgresNIO
 import Testing
 
 @testable import SLAService
+@testable import Storage
 
 @Suite("Migrations on a real PostgreSQL")
 struct MigrationTests {

@@ -4,7 +4,10 @@ import PostgresNIO
 import Synchronization
 import Testing
 
+@testable import Core
+@testable import Ingest
 @testable import SLAService
+@testable import Storage
 
 /// Nothing lost: a real PostgreSQL is stopped and started again under the pipeline; the minutes
 /// closed meanwhile wait in the disk spool and arrive once, in order.

@@ -5,6 +5,10 @@ import HummingbirdTesting
 import Prometheus
 import Testing
 
+@testable import Config
+@testable import Exposition
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
 
 /// hms-ops' own `/metrics`: valid for promtool (HELP on every family, `_total` on counters),

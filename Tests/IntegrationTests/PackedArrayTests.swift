@@ -3,6 +3,7 @@ import PostgresNIO
 import Testing
 
 @testable import SLAService
+@testable import Storage
 
 /// Arrays bound in one pass are the bytes PostgresNIO's own array encoding sends, and
 /// PostgreSQL reads back every value, NaN and infinities included.

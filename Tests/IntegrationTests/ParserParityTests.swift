@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import Exposition
 @testable import SLAService
+@testable import SLOEngine
 
 /// Every fixture parses to exactly the samples Python's prometheus_client parser reads
 /// (installed by `make test`). Known, deliberate differences are listed in the README.

@@ -7,7 +7,12 @@ import PostgresNIO
 import Prometheus
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
+@testable import Storage
 
 /// No row can stop ingest: what the database refuses for its content is found, quarantined with
 /// its reason, and everything around it is written; series that differ only in kind are one
@@ -18,7 +23,7 @@ struct PoisonRowTests {
     /// 2026-10-01T12:00:00Z.
     static let t0: Int64 = 1_790_856_000_000
 
-    static func row(_ series: SeriesKey, minute: Int64, value: Double) -> MinuteAccumulator.Row {
+    static func row(_ series: SeriesKey, minute: Int64, value: Double) -> MinuteRow {
         .init(
             series: series, minute: t0 + minute * 60_000, increase: value, min: nil, max: nil, sum: nil, count: 1, last: value,
             lastTimestamp: t0 + minute * 60_000 + 1_000)
@@ -86,7 +91,7 @@ struct PoisonRowTests {
             try await Migrator().migrate(client, logger: TestDatabase.logger)
             let spool = Spool(path: folder + "/rollups.spool")
             let gauge = SeriesKey(metric: "temperature", labels: [], kind: .gauge)
-            let inf = MinuteAccumulator.Row(
+            let inf = MinuteRow(
                 series: gauge, minute: Self.t0, increase: nil, min: 1, max: .infinity, sum: .infinity, count: 2, last: .infinity,
                 lastTimestamp: Self.t0 + 2_000)
             try spool.append(Array("not rows".utf8))

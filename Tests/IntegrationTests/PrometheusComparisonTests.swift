@@ -9,7 +9,14 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import DemoService
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
+@testable import SLOEngine
+@testable import Storage
 
 /// Our collector and a real Prometheus (Debian's `prometheus`, installed by `make test-tools`)
 /// scrape the same demo service every second; over the same closed minute, our exact increases

@@ -7,7 +7,11 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import HTTPAPI
 @testable import SLAService
+@testable import SLOEngine
 
 /// Rendered public answers are sent from the connection's bytes once the router has rendered
 /// them (`PublicFastPath`, in front of NIO's HTTP parser): the same status, headers and bytes as

@@ -5,6 +5,11 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import Exposition
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
 
 /// Pushgateway-compatible pushes: stored per group, observed by the collector every interval.

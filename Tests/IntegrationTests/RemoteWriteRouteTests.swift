@@ -4,6 +4,9 @@ import HummingbirdTesting
 import Prometheus
 import Testing
 
+@testable import Config
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
 
 /// `POST /api/v1/write` over HTTP, with the pipeline's clock fixed.

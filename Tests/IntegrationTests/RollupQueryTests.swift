@@ -2,7 +2,10 @@ import Logging
 import PostgresNIO
 import Testing
 
+@testable import Core
+@testable import Ingest
 @testable import SLAService
+@testable import Storage
 
 /// Queries over real rollups agree with the minute-by-minute truth, whatever the range.
 @Suite("Rollup queries")

@@ -2,7 +2,11 @@ import Logging
 import PostgresNIO
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import Ingest
 @testable import SLAService
+@testable import Storage
 
 /// Rollups on a real PostgreSQL: minutes land once, hours and days are their sums, replays
 /// change nothing, and a restart can resume counter baselines from what was stored.
@@ -14,7 +18,7 @@ struct RollupWriterTests {
     static let t0: Int64 = 1_790_899_080_000
 
     /// Two minutes before midnight and two after, one sample every 15 s.
-    static func rows() -> [MinuteAccumulator.Row] {
+    static func rows() -> [MinuteRow] {
         var acc = MinuteAccumulator(grace: 0)
         for step in 0..<16 {
             let at = t0 + Int64(step) * 15_000
@@ -122,7 +126,7 @@ struct RollupWriterTests {
             let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
             let hour = RangePlan.floor(Self.t0, 3_600_000)
             var generator = SystemRandomNumberGenerator()
-            var rows: [MinuteAccumulator.Row] = []
+            var rows: [MinuteRow] = []
             for index in 0..<600 {
                 let kind: SeriesKind = index % 3 == 0 ? .gauge : (index % 3 == 1 ? .counter : .untyped)
                 let series = SeriesKey(metric: "m\(index % 7)", labels: [Label("i", "\(index)")], kind: kind)
@@ -195,7 +199,7 @@ struct RollupWriterTests {
             try await writer.write(Self.rows())
             let end = Self.t0 + 4 * 60_000
             let gaugeOnly = (0..<3).map { step in
-                MinuteAccumulator.Row(
+                MinuteRow(
                     series: Self.waiting, minute: end + Int64(step) * 60_000, increase: nil, min: 1, max: 1, sum: 1, count: 1, last: 1,
                     lastTimestamp: end + Int64(step) * 60_000)
             }

@@ -5,7 +5,13 @@ import PostgresNIO
 import Prometheus
 import Testing
 
+@testable import Backfill
+@testable import Config
+@testable import Core
+@testable import HTTPAPI
 @testable import SLAService
+@testable import SLOEngine
+@testable import Storage
 
 /// `hms-ops slo status` over imported history, against numbers computed here from the samples.
 @Suite("SLO status from rollups")

@@ -3,9 +3,15 @@ import Metrics
 import NIOCore
 import NIOPosix
 import Synchronization
+import TestSupport
 import Testing
 
+@testable import Config
+@testable import Core
+@testable import HTTPAPI
+@testable import Ingest
 @testable import SLAService
+@testable import SLOEngine
 
 /// The scraper's own HTTP/1.1 client, against a server that answers with bytes written by hand
 /// (so each test decides framing, encoding and when the connection closes).
@@ -129,7 +135,7 @@ struct ScrapeConnectionTests {
 
     @Test func chunkedGzippedOpenMetricsIsUnpacked() async throws {
         let plain = try Array(Data(contentsOf: ParserParityTests.fixtures.appendingPathComponent("python_client.openmetrics.txt")))
-        let packed = try ExpositionSourceTests.gzip(plain)
+        let packed = try Gzip.compress(plain)
         // Two chunks, split inside the compressed stream.
         let half = packed.count / 2
         var bytes = Array(

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 
+@testable import Core
 @testable import SLAService
 
 /// `hms-ops up` as a user runs it: a subprocess that starts everything, answers, and stops

@@ -4,7 +4,11 @@ import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
 
+@testable import Config
+@testable import DemoService
+@testable import Ingest
 @testable import SLAService
+@testable import Storage
 
 /// Long-running parts stop when the service group asks, without signals and without waiting
 /// out their intervals.

@@ -24,8 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-swift build -c release --product hms-ops --scratch-path .build-release >/dev/null
-bin=$PWD/.build-release/release/hms-ops
+. benchmarks/lib/binary.sh
+bin=$(release_binary hms-ops)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ours=$(free_port); theirs=$(free_port)
 
@@ -84,5 +84,4 @@ awk -v a="$a" -v b="$b" -v c="$connections" 'BEGIN {
 }'
 
 # SLO evaluation time with 365 days of history against 1 day (embedded PostgreSQL each).
-swift build -c release --product slo-bench --scratch-path .build-release >/dev/null
-.build-release/release/slo-bench benchmarks/import/generate.py
+"$(release_binary slo-bench)" benchmarks/import/generate.py

@@ -23,8 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-swift build -c release --product hms-ops --scratch-path .build-release >/dev/null
-bin=$PWD/.build-release/release/hms-ops
+. benchmarks/lib/binary.sh
+bin=$(release_binary hms-ops)
 
 end=$(( $(date +%s) / 86400 * 86400 ))
 echo "generating ${days} days of ~${series} series at ${step} s..."

@@ -27,8 +27,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 first=$((20000 + RANDOM % 12000))
 ours_port=$(free_port); prom_port=$(free_port)
 
-swift build -c release --product hms-ops --scratch-path .build-release >/dev/null
-bin=.build-release/release/hms-ops
+. benchmarks/lib/binary.sh
+bin=$(release_binary hms-ops)
 
 python3 benchmarks/ingest/targets.py "$first" "$targets" >"$work/targets.log" 2>&1 &
 pids+=($!)

@@ -10,12 +10,13 @@ trap 'rm -rf "$work"' EXIT
 python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check prometheus_client==0.26.0
 python3 benchmarks/ingest/generate.py "$work/100k_series.prom"
 files=("$fixtures/node_exporter.prom" "$fixtures/federate.prom" "$work/100k_series.prom")
-swift build -c release --product parse-bench --scratch-path .build-release >/dev/null
+. benchmarks/lib/binary.sh
+parse_bench=$(release_binary parse-bench)
 # The machine is shared and its speed drifts within a minute: the two parsers take turns
 # (ROUNDS times, 3 by default) and each keeps its best figure per file.
 best() { awk '{ if (!($2 in mb) || $3 > mb[$2]) { mb[$2] = $3; line[$2] = $0 } } END { for (n in line) print line[n] }'; }
 for _ in $(seq 1 "${ROUNDS:-3}"); do
-  .build-release/release/parse-bench "${files[@]}" >>"$work/ours"
+  "$parse_bench" "${files[@]}" >>"$work/ours"
   python3 benchmarks/ingest/python_parse.py "${files[@]}" >>"$work/theirs"
 done
 ours=$(best <"$work/ours"); theirs=$(best <"$work/theirs")

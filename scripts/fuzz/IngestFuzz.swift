@@ -74,8 +74,8 @@ func accumulate(_ observations: [SampleMapper.Observation]) {
     var accumulator = MinuteAccumulator()
     let first = accumulator.observe(observations, notAfter: .max)
     guard first.ahead == 0, first.total <= observations.count else { fatalError("dropped \(first) of \(observations.count)") }
-    var rows = closedRows(&accumulator, now: scrapedAt + 2 * MinuteAccumulator.minute)
-    let second = accumulator.observe(observations, notAfter: scrapedAt + MinuteAccumulator.minute)
+    var rows = closedRows(&accumulator, now: scrapedAt + 2 * MinuteTime.length)
+    let second = accumulator.observe(observations, notAfter: scrapedAt + MinuteTime.length)
     guard second.total <= observations.count else { fatalError("dropped \(second) of \(observations.count)") }
     rows += closedRows(&accumulator, now: SampleTime.latest + 3_600_000)
     guard accumulator.takeClosed(now: SampleTime.latest + 7_200_000).isEmpty else { fatalError("a minute stayed open") }
@@ -97,7 +97,7 @@ func accumulate(_ observations: [SampleMapper.Observation]) {
 let strict = true
 
 /// The rows of the minutes `takeClosed(now:)` takes: one per cell that holds a sample.
-func closedRows(_ accumulator: inout MinuteAccumulator, now: Int64) -> [MinuteAccumulator.Row] {
+func closedRows(_ accumulator: inout MinuteAccumulator, now: Int64) -> [MinuteRow] {
     let closed = accumulator.takeClosed(now: now)
     let rows = closed.rows()
     if rows.count != closed.cellCount {
@@ -130,8 +130,8 @@ func compareAccumulators(_ observations: [SampleMapper.Observation]) {
     }
     let minuteRows = minute.takeClosed(now: SampleTime.latest + 3_600_000).rows()
     let orderedRows = ordered.takeAll()
-    func key(_ row: MinuteAccumulator.Row) -> String { "\(row.series.canonical) \(row.series.kind.rawValue) \(row.minute)" }
-    var expected: [String: MinuteAccumulator.Row] = [:]
+    func key(_ row: MinuteRow) -> String { "\(row.series.canonical) \(row.series.kind.rawValue) \(row.minute)" }
+    var expected: [String: MinuteRow] = [:]
     for row in orderedRows { expected[key(row)] = row }
     guard minuteRows.count == orderedRows.count, expected.count == orderedRows.count else {
         fatalError("MinuteAccumulator made \(minuteRows.count) rows, OrderedAccumulator \(orderedRows.count) (\(expected.count) distinct)")
@@ -143,11 +143,11 @@ func compareAccumulators(_ observations: [SampleMapper.Observation]) {
 }
 
 /// `rows` through the spool's encoding and back: the same rows, bit for bit.
-func roundTrip(_ rows: [MinuteAccumulator.Row]) {
+func roundTrip(_ rows: [MinuteRow]) {
     guard !rows.isEmpty else { return }
     let encoded: [UInt8]
     do { encoded = try SpoolPayload.encode(rows) } catch { fatalError("SpoolPayload.encode refused \(rows.count) rows: \(error)") }
-    let decoded: [MinuteAccumulator.Row]
+    let decoded: [MinuteRow]
     do { decoded = try SpoolPayload.decode(encoded) } catch {
         fatalError("SpoolPayload.decode refused what encode wrote: \(error)\n\(String(decoding: encoded.prefix(4096), as: UTF8.self))")
     }
@@ -167,7 +167,7 @@ func same(_ a: Double?, _ b: Double?) -> Bool {
     }
 }
 
-func same(_ a: MinuteAccumulator.Row, _ b: MinuteAccumulator.Row) -> Bool {
+func same(_ a: MinuteRow, _ b: MinuteRow) -> Bool {
     a.series == b.series && a.series.metric == b.series.metric && a.series.labels == b.series.labels && a.series.kind == b.series.kind
         && a.minute == b.minute && same(a.increase, b.increase) && same(a.min, b.min) && same(a.max, b.max) && same(a.sum, b.sum)
         && a.count == b.count && same(a.last, b.last) && a.lastTimestamp == b.lastTimestamp
@@ -178,7 +178,7 @@ func describe(_ value: Double?) -> String {
     return "\(value) (0x\(String(value.bitPattern, radix: 16)))"
 }
 
-func describe(_ row: MinuteAccumulator.Row) -> String {
+func describe(_ row: MinuteRow) -> String {
     "\(row.series.canonical) \(row.series.kind.rawValue) minute=\(row.minute) increase=\(describe(row.increase)) min=\(describe(row.min))"
         + " max=\(describe(row.max)) sum=\(describe(row.sum)) count=\(row.count) last=\(describe(row.last)) at=\(row.lastTimestamp)"
 }

@@ -1,43 +1,16 @@
+import Config
+import Core
+import Ingest
 import Logging
-
-/// What an import read and what it did with it.
-public struct ImportSummary: Sendable, Equatable {
-    /// Samples read from the source.
-    public var samples = 0
-    /// Samples folded into rollups.
-    public var imported = 0
-    /// Samples older than the longest retention: skipped.
-    public var tooOld = 0
-    /// Samples more than five minutes ahead of the clock: skipped.
-    public var inFuture = 0
-    /// Samples not newer than their series' previous one (repeated or out of order): skipped.
-    public var outOfOrder = 0
-    /// Samples of series that cannot be stored (`SeriesLimits`): skipped.
-    public var refused = 0
-    /// Why the first refused sample was refused.
-    public var refusal: String?
-    /// What the file seems to be, when that explains why nothing was imported.
-    public var hint: String?
-    /// Minute rows sent to the database (minutes already stored keep their rows).
-    public var rows = 0
-    /// Distinct series.
-    public var series = 0
-    /// The oldest and newest imported sample (milliseconds); nil when none was imported.
-    public var oldest: Int64?
-    public var newest: Int64?
-    /// SLO evaluations stored again for the hours the import changed (`slo_status`).
-    public var sloHoursRecomputed = 0
-
-    public init() {}
-}
+import Storage
 
 /// Where imported samples go, whatever their source: folded in time order per series into the
 /// minute rows the collector writes, within retention, written in batches as backfill (stored
 /// minutes win), then every hour and day touched is folded.
 public struct BackfillSink {
-    let writer: RollupWriter
+    package let writer: RollupWriter
     /// Samples before this (milliseconds) are past retention.
-    let oldest: Int64
+    package let oldest: Int64
     /// Samples after this are in the future.
     let newest: Int64
     let now: Int64
@@ -85,7 +58,7 @@ public struct BackfillSink {
         return summary
     }
 
-    mutating func write(_ rows: [MinuteAccumulator.Row]) async throws {
+    package mutating func write(_ rows: [MinuteRow]) async throws {
         for start in stride(from: 0, to: rows.count, by: batchRows) {
             try await writer.write(Array(rows[start..<min(start + batchRows, rows.count)]), mode: .backfill(now: now))
         }
@@ -93,30 +66,5 @@ public struct BackfillSink {
         summary.outOfOrder = accumulator.outOfOrder
         summary.series = accumulator.seriesCount
         summary.imported = summary.samples - summary.tooOld - summary.inFuture - summary.outOfOrder - summary.refused
-    }
-}
-
-extension OpenMetricsImport {
-    /// Imports into the database `config` names (or the embedded one), schema brought up to date first.
-    public func run(config: HMSConfig, logger: Logger, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> ImportSummary {
-        try checkReadable()
-        return try await DatabaseSession.withClient(config, logger: logger) { postgres in
-            var sink = BackfillSink(writer: RollupWriter(postgres: postgres, logger: logger), retention: config.retention)
-            var summary = try await run(into: &sink, progress: progress)
-            summary.sloHoursRecomputed = try await SLOHistory.recompute(config.services, postgres: postgres, after: summary, logger: logger)
-            return summary
-        }
-    }
-}
-
-extension PrometheusImport {
-    /// Imports into the database `config` names (or the embedded one), schema brought up to date first.
-    public func run(config: HMSConfig, logger: Logger, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> ImportSummary {
-        try await DatabaseSession.withClient(config, logger: logger) { postgres in
-            var sink = BackfillSink(writer: RollupWriter(postgres: postgres, logger: logger), retention: config.retention)
-            var summary = try await run(into: &sink, postgres: postgres, logger: logger, progress: progress)
-            summary.sloHoursRecomputed = try await SLOHistory.recompute(config.services, postgres: postgres, after: summary, logger: logger)
-            return summary
-        }
     }
 }

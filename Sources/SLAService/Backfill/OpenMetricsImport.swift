@@ -1,14 +1,12 @@
+import Core
+import Exposition
+import Ingest
+
 #if canImport(Glibc)
     import Glibc
 #else
     import Darwin
 #endif
-
-/// Why an import stopped.
-public struct ImportError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
 
 /// `hms-ops import openmetrics FILE`: a file of timestamped samples (what `promtool tsdb
 /// create-blocks-from openmetrics` reads), streamed a few megabytes at a time into the same
@@ -127,31 +125,5 @@ public struct OpenMetricsImport: Sendable {
         var tail = [UInt8](repeating: 0, count: min(size, 64))
         let n = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(size - $0.count)) }
         return ExpositionFormat.sniff(tail.prefix(max(0, n)))
-    }
-}
-
-/// The series of each sample, computed once per distinct (name, labels, family) and then looked
-/// up: an import meets the same few thousand series millions of times.
-struct SeriesLookup {
-    struct Identity: Hashable {
-        var name: String
-        var labels: [Label]
-        var family: String
-        var type: MetricType
-    }
-    var known: [Identity: SeriesKey?] = [:]
-    let targetLabels: [Label]
-    /// Entries kept at most; past that the table starts again (it only ever saves work).
-    static let limit = 1_000_000
-
-    init(targetLabels: [Label]) { self.targetLabels = targetLabels }
-
-    mutating func series(for sample: ExpositionSample, in family: MetricFamily, openMetrics: Bool) -> SeriesKey? {
-        let identity = Identity(name: sample.name, labels: sample.labels, family: family.name, type: family.type)
-        if let found = known[identity] { return found }
-        let series = SampleMapper.seriesKey(for: sample, in: family, openMetrics: openMetrics, targetLabels: targetLabels, honorLabels: true)
-        if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
-        known[identity] = series
-        return series
     }
 }

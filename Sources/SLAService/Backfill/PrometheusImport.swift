@@ -1,6 +1,9 @@
 import AsyncHTTPClient
+import Core
 import Crypto
+import Exposition
 import Foundation
+import Ingest
 import Logging
 import NIOCore
 import PostgresNIO
@@ -28,10 +31,10 @@ public struct PrometheusImport: Sendable {
 
     public init(url: String, from: Int64, to: Int64, matchers: [String] = [], chunk: Int64 = 3_600_000, service: String? = nil) {
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
-        self.from = RangePlan.floor(from, MinuteAccumulator.minute)
-        self.to = RangePlan.floor(to + MinuteAccumulator.minute - 1, MinuteAccumulator.minute)
+        self.from = RangePlan.floor(from, MinuteTime.length)
+        self.to = RangePlan.floor(to + MinuteTime.length - 1, MinuteTime.length)
         self.matchers = matchers.isEmpty ? ["{__name__=~\".+\"}"] : matchers
-        self.chunk = max(MinuteAccumulator.minute, RangePlan.floor(chunk, MinuteAccumulator.minute))
+        self.chunk = max(MinuteTime.length, RangePlan.floor(chunk, MinuteTime.length))
         self.service = service
     }
 
@@ -48,7 +51,7 @@ public struct PrometheusImport: Sendable {
 
     /// What identifies this import in `import_progress`: the same source, selectors and window.
     var source: String { "prometheus \(url) \(matchers.joined(separator: " ")) [\(from), \(to)) job=\(service ?? "")" }
-    var key: String { Hex.sha256(Data(source.utf8)) }
+    package var key: String { Hex.sha256(Data(source.utf8)) }
 
     public func run(into sink: inout BackfillSink, postgres: PostgresClient, logger: Logger, progress: (Progress) -> Void = { _ in }) async throws
         -> ImportSummary
@@ -129,11 +132,11 @@ public struct PrometheusImport: Sendable {
         var status: String
         var data: Payload?
         var errorType: String?
-        var error: String?
+        package var error: String?
     }
 
     struct Metadata: Decodable {
-        var type: String
+        package var type: String
     }
 
     struct Matrix: Decodable {
@@ -148,10 +151,10 @@ public struct PrometheusImport: Sendable {
 
     /// `[<seconds>, "<value>"]`, kept as milliseconds and a number.
     struct Point: Decodable {
-        var at: Int64
-        var value: Double
+        package var at: Int64
+        package var value: Double
 
-        init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             var pair = try decoder.unkeyedContainer()
             let seconds = try pair.decode(Double.self)
             let text = try pair.decode(String.self)
@@ -174,7 +177,7 @@ public struct PrometheusImport: Sendable {
     }
 
     /// Metric families and their types, from `/api/v1/metadata`.
-    func metadata() async throws -> [String: MetricType] {
+    package func metadata() async throws -> [String: MetricType] {
         let families: [String: [Metadata]] = try await get("/api/v1/metadata", [])
         var types: [String: MetricType] = [:]
         for (name, entries) in families {

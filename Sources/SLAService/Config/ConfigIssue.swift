@@ -1,3 +1,5 @@
+import Core
+
 /// One problem found in a configuration file, located precisely enough to fix it.
 public struct ConfigIssue: Error, Sendable, Equatable, CustomStringConvertible {
     /// Path of the file as the user gave it.
@@ -24,16 +26,4 @@ public struct ConfigIssue: Error, Sendable, Equatable, CustomStringConvertible {
         let place = line > 0 ? "\(file):\(line):\(column)" : file
         return field.isEmpty ? "\(place): \(message)" : "\(place): \(field): \(message)"
     }
-}
-
-/// Every problem found in one configuration file; loading fails when it is not empty.
-public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
-    /// The problems in file order.
-    public var issues: [ConfigIssue]
-
-    public init(_ issues: [ConfigIssue]) {
-        self.issues = issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-    }
-
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
 }

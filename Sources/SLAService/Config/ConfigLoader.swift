@@ -516,7 +516,7 @@ public enum ConfigLoader {
         return nil
     }
 
-    static func resolve(_ path: String, against base: String) -> String {
+    package static func resolve(_ path: String, against base: String) -> String {
         if path.hasPrefix("/") { return path }
         if base.isEmpty || base == "." { return path }
         return (base as NSString).appendingPathComponent(path)

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The whole of `hms-ops.yaml`: one `Sendable` value handed to `buildApplication`.
@@ -39,7 +40,7 @@ public struct HMSConfig: Sendable, Equatable {
         public init() {}
 
         /// The new-series budget of pushes and remote-write.
-        public var newSeries: MinuteAccumulator.NewSeriesBudget {
+        public var newSeries: NewSeriesBudget {
             .init(perRequest: newSeriesPerRequest, perMinute: newSeriesPerMinute)
         }
     }
@@ -81,108 +82,4 @@ public struct HMSConfig: Sendable, Equatable {
         self.rateCardsDirectory = rateCardsDirectory
         self.services = services
     }
-}
-
-/// One online service an agency runs and publishes promises for.
-public struct ServiceDefinition: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var agency: String?
-    /// False keeps the service off every public path (they answer 404).
-    public var isPublic: Bool
-    /// Name of a rate card file in the rate cards folder, without extension.
-    public var rateCard: String?
-    /// IANA time zone for calendar windows and local times.
-    public var timeZone: String
-    /// Prometheus-format endpoints to scrape.
-    public var targets: [String]
-    /// Labels the targets expose win over `job`/`instance` (for scraping `/federate`).
-    public var honorLabels: Bool = false
-    public var probes: [ProbeDefinition]
-    public var slos: [SLODefinition]
-
-    public init(
-        id: String, name: String, agency: String? = nil, isPublic: Bool = true, rateCard: String? = nil,
-        timeZone: String = "UTC", targets: [String] = [], probes: [ProbeDefinition] = [], slos: [SLODefinition] = []
-    ) {
-        self.id = id
-        self.name = name
-        self.agency = agency
-        self.isPublic = isPublic
-        self.rateCard = rateCard
-        self.timeZone = timeZone
-        self.targets = targets
-        self.probes = probes
-        self.slos = slos
-    }
-}
-
-/// An uptime check: an HTTP GET whose status, latency and optionally body are judged.
-public struct ProbeDefinition: Sendable, Equatable {
-    public var url: String
-    public var interval: ConfigDuration
-    public var timeout: ConfigDuration
-    /// Status codes that count as up; empty means any 2xx.
-    public var expectStatus: [Int]
-    /// A substring the body must contain, if set.
-    public var bodyContains: String?
-
-    public init(
-        url: String, interval: ConfigDuration = .seconds(15), timeout: ConfigDuration = .seconds(5),
-        expectStatus: [Int] = [], bodyContains: String? = nil
-    ) {
-        self.url = url
-        self.interval = interval
-        self.timeout = timeout
-        self.expectStatus = expectStatus
-        self.bodyContains = bodyContains
-    }
-}
-
-/// A service level objective: a target percentage of good events or minutes over a window.
-public struct SLODefinition: Sendable, Equatable {
-    public var id: String
-    /// Percent, exact: 99.9 is 99.9, not 99.899999.
-    public var objective: Decimal
-    public var window: SLOWindow
-    public var sli: SLIDefinition
-    /// How it counts; nil: Timeslices for a latency SLI with a percentile, else Occurrences.
-    public var method: BudgetingMethod?
-    /// Timeslices: a minute is good when its ratio is at or above this (a fraction).
-    public var sliceTarget: Decimal?
-    /// Time slices: what a minute without data counts as (neither, by default).
-    public var noData: Objective.NoData = .ignore
-
-    public init(
-        id: String, objective: Decimal, window: SLOWindow = .rolling(.days(30)), sli: SLIDefinition, method: BudgetingMethod? = nil,
-        sliceTarget: Decimal? = nil
-    ) {
-        self.id = id
-        self.objective = objective
-        self.window = window
-        self.sli = sli
-        self.method = method
-        self.sliceTarget = sliceTarget
-    }
-}
-
-/// The period an objective is judged over.
-public enum SLOWindow: Sendable, Equatable {
-    case rolling(ConfigDuration)
-    case calendar(CalendarUnit)
-
-    public enum CalendarUnit: String, Sendable, CaseIterable {
-        case week, month, quarter
-    }
-}
-
-/// How good events are told from bad ones.
-public enum SLIDefinition: Sendable, Equatable {
-    /// Good (or bad) events over total events, both counter selections.
-    case ratio(good: String?, bad: String?, total: String)
-    /// Events at or below a latency bound (in the histogram's unit), from a histogram;
-    /// `percentile` states the promise, e.g. 50 for "median below 250 ms".
-    case latency(histogram: String, percentile: Decimal?, below: Double)
-    /// The service's uptime probes.
-    case probe
 }

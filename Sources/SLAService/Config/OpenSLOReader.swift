@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Yams
 
@@ -338,7 +339,7 @@ public enum OpenSLOReader {
     }
 
     /// `x{a="b"}`, `rate(x{...}[5m])`, `sum(increase(x[1h]))`, `sum by (code) (rate(x[5m]))` → the selector.
-    static func selector(in query: String) -> String? {
+    package static func selector(in query: String) -> String? {
         var text = query.trimmingCharacters(in: .whitespacesAndNewlines)
         if (try? Selector(parsing: text)) != nil { return text }
         // Peel `sum(`, `sum by (...) (`, `sum without (...) (` and their closing parentheses.

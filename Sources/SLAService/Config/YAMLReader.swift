@@ -7,15 +7,15 @@ import Yams
 /// Values come back as optionals: nil means "absent or wrong", and in the wrong case an issue
 /// naming the line, column and field has been recorded.
 struct YAMLReader {
-    let file: String
+    package let file: String
     private(set) var issues: [ConfigIssue] = []
     /// Nodes visited so far; aliases can make a small file expand enormously, so we bound it.
     private var visited = 0
     static let maximumNodes = 200_000
 
-    init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
-    mutating func report(_ node: Node?, _ field: String, _ message: String) {
+    package mutating func report(_ node: Node?, _ field: String, _ message: String) {
         let mark = node?.mark
         issues.append(ConfigIssue(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: field, message: message))
     }
@@ -61,7 +61,7 @@ struct YAMLReader {
         return out
     }
 
-    mutating func sequence(_ node: Node, _ field: String, of what: String) -> [Node]? {
+    package mutating func sequence(_ node: Node, _ field: String, of what: String) -> [Node]? {
         guard visit(node, field) else { return nil }
         guard let seq = node.sequence else {
             report(node, field, "expected a list of \(what), got \(Self.describe(node))")
@@ -70,7 +70,7 @@ struct YAMLReader {
         return Array(seq)
     }
 
-    mutating func string(_ node: Node, _ field: String, maxLength: Int = 4096) -> String? {
+    package mutating func string(_ node: Node, _ field: String, maxLength: Int = 4096) -> String? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, !(scalar.style == .plain && scalar.string.isEmpty) else {
             report(node, field, "expected text, got \(Self.describe(node))")
@@ -83,7 +83,7 @@ struct YAMLReader {
         return scalar.string
     }
 
-    mutating func bool(_ node: Node, _ field: String) -> Bool? {
+    package mutating func bool(_ node: Node, _ field: String) -> Bool? {
         guard visit(node, field) else { return nil }
         if let scalar = node.scalar, scalar.style == .plain {
             switch scalar.string {
@@ -96,7 +96,7 @@ struct YAMLReader {
         return nil
     }
 
-    mutating func integer(_ node: Node, _ field: String, in range: ClosedRange<Int>) -> Int? {
+    package mutating func integer(_ node: Node, _ field: String, in range: ClosedRange<Int>) -> Int? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.string) else {
             report(node, field, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \(Self.describe(node))")
@@ -109,7 +109,7 @@ struct YAMLReader {
         return value
     }
 
-    mutating func number(_ node: Node, _ field: String) -> Double? {
+    package mutating func number(_ node: Node, _ field: String) -> Double? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
             report(node, field, "expected a number, got \(Self.describe(node))")
@@ -119,7 +119,7 @@ struct YAMLReader {
     }
 
     /// An exact decimal, read from the text itself so 99.9 stays 99.9.
-    mutating func decimal(_ node: Node, _ field: String) -> Decimal? {
+    package mutating func decimal(_ node: Node, _ field: String) -> Decimal? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, scalar.style == .plain,
             let value = ExactDecimal.parse(scalar.string)
@@ -130,7 +130,7 @@ struct YAMLReader {
         return value
     }
 
-    mutating func duration(_ node: Node, _ field: String) -> ConfigDuration? {
+    package mutating func duration(_ node: Node, _ field: String) -> ConfigDuration? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, let value = ConfigDuration(parsing: scalar.string) else {
             report(
@@ -142,7 +142,7 @@ struct YAMLReader {
     }
 
     /// How a node looks to the user, for "expected X, got Y".
-    static func describe(_ node: Node) -> String {
+    package static func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -154,7 +154,7 @@ struct YAMLReader {
     }
 
     /// Bounds user text quoted back in messages.
-    static func clip(_ text: String) -> String {
+    package static func clip(_ text: String) -> String {
         let printable = text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined()
         return printable.count > 60 ? String(printable.prefix(57)) + "..." : printable
     }

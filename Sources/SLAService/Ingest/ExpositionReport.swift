@@ -1,3 +1,5 @@
+import Core
+import Exposition
 import Foundation
 
 /// What `hms-ops check metrics` prints: the parse of one exposition, as text or stable JSON.
@@ -22,19 +24,19 @@ public struct ExpositionReport: Sendable {
     /// `{"families": n, "format": "...", "samples": [{"name", "labels", "value", "timestamp"}], "errors": [{"line", "message"}]}`.
     struct JSONShape: Encodable {
         struct Sample: Encodable {
-            var name: String
-            var labels: [String: String]
-            var value: Double
-            var timestamp: Double?
-            var exemplar: Exemplar?
+            package var name: String
+            package var labels: [String: String]
+            package var value: Double
+            package var timestamp: Double?
+            package var exemplar: Exemplar?
 
             struct Exemplar: Encodable {
-                var labels: [String: String]
-                var value: Double
-                var timestamp: Double?
+                package var labels: [String: String]
+                package var value: Double
+                package var timestamp: Double?
             }
 
-            func encode(to encoder: any Encoder) throws {
+            package func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(name, forKey: .name)
                 try c.encode(labels, forKey: .labels)
@@ -45,13 +47,13 @@ public struct ExpositionReport: Sendable {
             enum CodingKeys: String, CodingKey { case name, labels, value, timestamp, exemplar }
         }
         struct Problem: Encodable {
-            var line: Int
-            var message: String
+            package var line: Int
+            package var message: String
         }
-        var families: Int
-        var format: String
-        var samples: [Sample]
-        var errors: [Problem]
+        package var families: Int
+        package var format: String
+        package var samples: [Sample]
+        package var errors: [Problem]
     }
 
     public func json() -> String {
@@ -71,7 +73,7 @@ public struct ExpositionReport: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func dictionary(_ labels: [Label]) -> [String: String] {
+    package static func dictionary(_ labels: [Label]) -> [String: String] {
         Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -100,7 +102,7 @@ public struct ExpositionReport: Sendable {
         return out
     }
 
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         return "\(value)"

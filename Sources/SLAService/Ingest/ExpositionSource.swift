@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Core
+import Exposition
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -14,7 +16,7 @@ public enum ExpositionSource {
     /// One client for every scrape, with gzip decompression bounded like the body itself.
     /// It lives as long as the process (a static is never deinitialized, so never needs shutdown).
     /// No tracing: the default asks the global tracer (a no-op here) for a span per request.
-    static let client: HTTPClient = {
+    package static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration(decompression: .enabled(limit: .size(maximumBytes)))
         configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -47,7 +49,7 @@ public enum ExpositionSource {
         return try await fetch(request, timeout: timeout)
     }
 
-    static func read(_ location: String) throws(Failure) -> Body {
+    package static func read(_ location: String) throws(Failure) -> Body {
         guard let handle = FileHandle(forReadingAtPath: location) else {
             throw Failure(description: FileManager.default.fileExists(atPath: location) ? "\(location): cannot be read" : "\(location): no such file")
         }
@@ -59,7 +61,7 @@ public enum ExpositionSource {
 
     /// The body is gathered on the connection's event loop (`ResponseAccumulator`) and handed
     /// over once, whole: streaming it into this task would cross threads for every read.
-    static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(Failure) -> Body {
+    package static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(Failure) -> Body {
         do {
             let task = client.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: maximumBytes),

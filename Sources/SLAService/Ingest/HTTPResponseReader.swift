@@ -1,4 +1,5 @@
 import CZlib
+import Core
 import NIOCore
 
 /// Reads one HTTP/1.1 response at a time from the bytes of a connection, as they arrive
@@ -11,18 +12,18 @@ import NIOCore
 /// For `ScrapeConnection`, in place of NIO's general decoder, decompressor and their typed parts
 /// (a third of the scrape path's own CPU went there).
 struct HTTPResponseReader {
-    struct Response: Sendable {
-        var status: Int
-        var contentType: String?
+    package struct Response: Sendable {
+        package var status: Int
+        package var contentType: String?
         var location: String?
-        var body: [UInt8]
+        package var body: [UInt8]
         /// The connection may carry the next request.
         var keepAlive: Bool
     }
 
     /// The answer is not HTTP/1.x as a scrape can read it; `description` says where.
     struct Malformed: Error, CustomStringConvertible {
-        var description: String
+        package var description: String
     }
     /// The body is larger than the limit (packed or unpacked).
     struct TooBig: Error {}
@@ -32,7 +33,7 @@ struct HTTPResponseReader {
     static let headLimit = 64 << 10
     static let lineLimit = 4 << 10
 
-    let limit: Int
+    package let limit: Int
 
     private enum Stage {
         /// Gathering a head's bytes until its blank line.
@@ -59,21 +60,21 @@ struct HTTPResponseReader {
     private var received = 0
     private var trailerBytes = 0
     /// Some byte of this answer has come.
-    private(set) var started = false
+    package private(set) var started = false
 
-    init(limit: Int) { self.limit = limit }
+    package init(limit: Int) { self.limit = limit }
 
     /// What the head said.
     private struct Head {
-        var status = 0
+        package var status = 0
         var http10 = false
-        var contentType: String?
+        package var contentType: String?
         var location: String?
-        var contentLength: Int?
+        package var contentLength: Int?
         var chunked = false
         var otherTransferCoding = false
         var gzip = false
-        var close = false
+        package var close = false
         var keepAlive = false
     }
 
@@ -91,7 +92,7 @@ struct HTTPResponseReader {
 
     /// Takes what `bytes` holds of the answer; returns the answer once it is complete (anything
     /// after it stays in `bytes`).
-    mutating func read(_ bytes: inout ByteBuffer) throws -> Response? {
+    package mutating func read(_ bytes: inout ByteBuffer) throws -> Response? {
         if bytes.readableBytes > 0 { started = true }
         while bytes.readableBytes > 0 {
             switch stage {
@@ -130,7 +131,7 @@ struct HTTPResponseReader {
 
     /// The connection ended: the answer if its body runs to the close, nil if nothing of an
     /// answer had come; throws `Truncated` if one was cut short.
-    mutating func closed() throws -> Response? {
+    package mutating func closed() throws -> Response? {
         switch stage {
         case .untilClose: return try finish()
         case .head where !started: return nil
@@ -346,7 +347,7 @@ struct HTTPResponseReader {
         private let stream: UnsafeMutablePointer<z_stream>
         private(set) var ended = false
 
-        init() throws {
+        package init() throws {
             stream = .allocate(capacity: 1)
             stream.initialize(to: z_stream())
             guard hms_inflate_init_gzip(stream) == Z_OK else {

@@ -1,7 +1,10 @@
+import Config
+import Core
 import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
+import Storage
 import Synchronization
 
 /// Where every scrape, probe and push ends: one accumulator, flushed to PostgreSQL as minutes
@@ -10,19 +13,19 @@ import Synchronization
 /// memory (bounded). Rows it refuses for their content are quarantined, never retried, so no
 /// row can stop the rows behind it.
 public actor IngestPipeline {
-    nonisolated let accumulator: Mutex<MinuteAccumulator>
-    let writer: RollupWriter?
-    let spool: Spool?
+    package nonisolated let accumulator: Mutex<MinuteAccumulator>
+    package let writer: RollupWriter?
+    package let spool: Spool?
     /// How long one write may take before the database is taken to be away.
     let writeTimeout: Duration
-    let logger: Logger
-    let now: @Sendable () -> Int64
+    package let logger: Logger
+    package let now: @Sendable () -> Int64
     /// Closed rows waiting to be written, oldest first.
-    var pending: [MinuteAccumulator.Row] = []
+    var pending: [MinuteRow] = []
     /// Rows kept at most while the database is away; beyond that the oldest are dropped (counted).
     let pendingLimit: Int
     /// How many new series pushes and remote-write may add (`limits:`).
-    nonisolated let newSeriesBudget: MinuteAccumulator.NewSeriesBudget
+    nonisolated let newSeriesBudget: NewSeriesBudget
     /// The server's own metrics of writing (`hms_rollup_write_failures_total`, ...).
     let instruments: Instruments
     /// The end of the newest minute written to PostgreSQL (at first, when the pipeline was made).
@@ -48,7 +51,7 @@ public actor IngestPipeline {
         self.instruments = Instruments(metrics)
         self.logger = logger
         self.now = now
-        self.writtenThrough = Atomic(MinuteAccumulator.minute(of: max(0, now())))
+        self.writtenThrough = Atomic(MinuteTime.start(of: max(0, now())))
     }
 
     /// Counters of what went wrong with writes, and gauges read when `/metrics` is.
@@ -56,13 +59,13 @@ public actor IngestPipeline {
         /// `reason`: `database_unavailable` (away, timed out: the rows are spooled) or
         /// `refused` (their content: the batch is split and the refused rows quarantined).
         let unavailable: Counter
-        let refused: Counter
-        let quarantined: Counter
-        let dropped: Counter
-        let lag: Gauge
+        package let refused: Counter
+        package let quarantined: Counter
+        package let dropped: Counter
+        package let lag: Gauge
         let spoolBytes: Gauge
 
-        init(_ metrics: any MetricsFactory) {
+        package init(_ metrics: any MetricsFactory) {
             unavailable = Counter(label: "hms_rollup_write_failures_total", dimensions: [("reason", "database_unavailable")], factory: metrics)
             refused = Counter(label: "hms_rollup_write_failures_total", dimensions: [("reason", "refused")], factory: metrics)
             quarantined = Counter(label: "hms_quarantined_rows_total", factory: metrics)
@@ -215,7 +218,7 @@ public actor IngestPipeline {
             do {
                 if let found = try await withDeadline(writeTimeout(for: cells), { try await writer.write(taken) }) {
                     accumulator.withLock { $0.remember(found, of: taken) }
-                    if let newest = taken.minutes.last?.start { wrote(through: newest + MinuteAccumulator.minute) }
+                    if let newest = taken.minutes.last?.start { wrote(through: newest + MinuteTime.length) }
                     await foldDue(writer)
                     return cells
                 }
@@ -268,13 +271,13 @@ public actor IngestPipeline {
     /// One batch, given up after `writeTimeout` per 50,000 rows: the driver may wait long for a
     /// dead server. Rows the database refuses for their content are quarantined, the rest
     /// written (`RollupWriter.writeIsolating`); only a database away throws.
-    func write(_ rows: [MinuteAccumulator.Row], with writer: RollupWriter) async throws {
+    package func write(_ rows: [MinuteRow], with writer: RollupWriter) async throws {
         let quarantined = try await withDeadline(writeTimeout(for: rows.count)) { try await writer.writeIsolating(rows) }
         if quarantined > 0 {
             instruments.refused.increment()
             instruments.quarantined.increment(by: Int64(quarantined))
         }
-        if let newest = rows.lazy.map(\.minute).max() { wrote(through: newest + MinuteAccumulator.minute) }
+        if let newest = rows.lazy.map(\.minute).max() { wrote(through: newest + MinuteTime.length) }
     }
 
     func writeTimeout(for rows: Int) -> Duration { writeTimeout * (1 + rows / 50_000) }
@@ -287,7 +290,7 @@ public actor IngestPipeline {
 
     /// Folds the hours and days that have ended. Not bound by `writeTimeout`: folding a whole hour
     /// of a large installation takes a while, and what fails stays pending for the next flush.
-    func foldDue(_ writer: RollupWriter) async {
+    package func foldDue(_ writer: RollupWriter) async {
         do {
             try await writer.foldDue(now: now())
         } catch is CancellationError where Task.isCancelled {
@@ -366,27 +369,5 @@ public actor IngestPipeline {
             logger.error("a spool record could not be decoded nor moved aside; it is dropped", metadata: ["error": "\(error)"])
         }
         instruments.dropped.increment()
-    }
-}
-
-/// Flushes the pipeline every few seconds; on shutdown, one last flush of what has closed.
-public struct IngestFlusher: Service {
-    let pipeline: IngestPipeline
-    let interval: Duration
-
-    public init(pipeline: IngestPipeline, interval: Duration = .seconds(5)) {
-        self.pipeline = pipeline
-        self.interval = interval
-    }
-
-    public func run() async throws {
-        await pipeline.resumeBaselines()
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                await pipeline.flush()
-            }
-        }
-        await pipeline.flush()
     }
 }

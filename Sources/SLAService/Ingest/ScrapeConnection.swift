@@ -1,3 +1,5 @@
+import Core
+import Exposition
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -19,13 +21,13 @@ import Synchronization
 /// `eventLoop` (the callback methods say so and assert it; the others hop there first).
 public final class ScrapeConnection: @unchecked Sendable {
     public let eventLoop: any EventLoop
-    let url: String
+    package let url: String
     /// Largest answer taken, unpacked.
-    let limit: Int
-    let host: String
-    let port: Int
+    package let limit: Int
+    package let host: String
+    package let port: Int
     /// The request, made once.
-    let request: ByteBuffer
+    package let request: ByteBuffer
     /// On `eventLoop` only.
     private var channel: (any Channel)?
     private var handler: ResponseHandler?
@@ -105,7 +107,7 @@ public final class ScrapeConnection: @unchecked Sendable {
     }
 
     /// What a failed exchange says to the user.
-    func failure(_ error: any Error, timeout: Duration) -> ExpositionSource.Failure {
+    package func failure(_ error: any Error, timeout: Duration) -> ExpositionSource.Failure {
         switch error {
         case is HTTPResponseReader.TooBig: .init(description: "\(url): response larger than \(Self.size(limit))")
         case let malformed as HTTPResponseReader.Malformed: .init(description: "\(url): \(malformed.description)")
@@ -177,7 +179,7 @@ public final class ScrapeConnection: @unchecked Sendable {
         }
     }
 
-    static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes" }
+    package static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes" }
 
     /// Closes the connection for good (the target is no longer scraped); a fetch under way
     /// fails as cancelled, and later ones at once.
@@ -200,36 +202,36 @@ public final class ScrapeConnection: @unchecked Sendable {
     /// Reads each answer from the connection's bytes (`HTTPResponseReader`) and tells the fetch
     /// waiting for it, on the event loop.
     final class ResponseHandler: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        typealias Response = HTTPResponseReader.Response
+        package typealias InboundIn = ByteBuffer
+        package typealias Response = HTTPResponseReader.Response
 
         struct TimedOut: Error {}
         /// The connection closed before the answer was complete; `reused`: it had served before
         /// and nothing of this answer had come.
         struct Closed: Error { var reused: Bool }
 
-        var reader: HTTPResponseReader
+        package var reader: HTTPResponseReader
         /// Told the answer (or why there is none), once.
-        var waiting: ((Result<Response, any Error>) -> Void)?
+        package var waiting: ((Result<Response, any Error>) -> Void)?
         var reused = false
 
-        init(limit: Int) { reader = HTTPResponseReader(limit: limit) }
+        package init(limit: Int) { reader = HTTPResponseReader(limit: limit) }
 
-        func expect(reused: Bool, _ done: @escaping (Result<Response, any Error>) -> Void) {
+        package func expect(reused: Bool, _ done: @escaping (Result<Response, any Error>) -> Void) {
             waiting = done
             self.reused = reused
             reader.reset()
         }
 
         /// Ends the answer awaited with `error` (its deadline passed, or the fetch was given up).
-        func fail(_ error: any Error) {
+        package func fail(_ error: any Error) {
             let waiting = waiting
             self.waiting = nil
             reader.reset()
             waiting?(.failure(error))
         }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard let waiting else {
                 context.close(promise: nil)  // an answer nobody asked for
                 return
@@ -252,7 +254,7 @@ public final class ScrapeConnection: @unchecked Sendable {
             context.close(promise: nil)
         }
 
-        func channelInactive(context: ChannelHandlerContext) {
+        package func channelInactive(context: ChannelHandlerContext) {
             if let waiting {
                 do {
                     if let response = try reader.closed() {
@@ -273,17 +275,17 @@ public final class ScrapeConnection: @unchecked Sendable {
     final class CancelMark: Sendable {
         private let mark = Atomic(false)
         var isSet: Bool { mark.load(ordering: .acquiring) }
-        func set() { mark.store(true, ordering: .releasing) }
+        package func set() { mark.store(true, ordering: .releasing) }
     }
 
     /// What a request needs of its URL.
     struct URLParts {
-        var host: String
-        var port: Int
+        package var host: String
+        package var port: Int
         var hostHeader: String
-        var path: String
+        package var path: String
 
-        init?(_ url: String) {
+        package init?(_ url: String) {
             // Credentials in the URL are AsyncHTTPClient's to send.
             guard let parts = URLComponents(string: url), parts.user == nil, let host = parts.host, !host.isEmpty else { return nil }
             self.host = host

@@ -1,3 +1,4 @@
+import Core
 import NIOCore
 
 /// A plain-http target's scrapes, each one a chain of callbacks on its connection's event loop:
@@ -10,17 +11,17 @@ import NIOCore
 /// `@unchecked Sendable`: everything it changes (`reader`, `recorder`, `timer`, `stopped`) is
 /// touched only on its connection's event loop (`start` and `stop` hop there).
 final class ScrapeCycle: @unchecked Sendable {
-    let check: TargetChecker.Check
-    let connection: ScrapeConnection
-    let pipeline: IngestPipeline?
-    var eventLoop: any EventLoop { connection.eventLoop }
+    package let check: TargetChecker.Check
+    package let connection: ScrapeConnection
+    package let pipeline: IngestPipeline?
+    package var eventLoop: any EventLoop { connection.eventLoop }
     private var reader: ScrapeReader
     private var recorder: TargetChecker.Recorder
     /// The next scrape, while one is waiting.
     private var timer: Scheduled<Void>?
     private var stopped = false
 
-    init(check: TargetChecker.Check, connection: ScrapeConnection, checker: TargetChecker) {
+    package init(check: TargetChecker.Check, connection: ScrapeConnection, checker: TargetChecker) {
         self.check = check
         self.connection = connection
         pipeline = checker.pipeline
@@ -29,14 +30,14 @@ final class ScrapeCycle: @unchecked Sendable {
     }
 
     /// The first scrape comes at a random point of the first interval (`TargetChecker.firstPause`).
-    func start() {
+    package func start() {
         let delay = TargetChecker.firstPause(interval: check.interval)
         eventLoop.execute { self.schedule(after: delay) }
     }
 
     /// Ends the cycle: no scrape starts after the returned future completes, and one under way
     /// is dropped (the connection closes under it). A server stopping is not a target down.
-    func stop() -> EventLoopFuture<Void> {
+    package func stop() -> EventLoopFuture<Void> {
         eventLoop.submit {
             self.stopped = true
             self.timer?.cancel()

@@ -1,11 +1,14 @@
+import Core
+import Exposition
+
 /// Reads one target's scrapes into observations, keeping what makes its next scrape cheap: the
 /// last good text as a template (`ExpositionTemplate`) and the mapper's cache of its series. A
 /// scrape that is the template's text but for numbers that break no rule becomes observations
 /// straight from those numbers: no families, no label compares, no hashing. Anything else is read and mapped the full way. Keep one per target.
 struct ScrapeReader: Sendable {
-    let targetLabels: [Label]
-    let honorLabels: Bool
-    private(set) var template: ExpositionTemplate?
+    package let targetLabels: [Label]
+    package let honorLabels: Bool
+    package private(set) var template: ExpositionTemplate?
     /// The mapper's cache, in the family order of the template's exposition: its entries hold
     /// each sample's series (nil: a sample not kept).
     private var cache = SampleMapper.SeriesCache()
@@ -15,7 +18,7 @@ struct ScrapeReader: Sendable {
     /// `scrape_samples_scraped`), made once.
     let scrapeSeries: (up: SeriesKey, duration: SeriesKey, samples: SeriesKey)
 
-    init(targetLabels: [Label], honorLabels: Bool) {
+    package init(targetLabels: [Label], honorLabels: Bool) {
         self.targetLabels = targetLabels
         self.honorLabels = honorLabels
         scrapeSeries = (
@@ -27,7 +30,7 @@ struct ScrapeReader: Sendable {
 
     /// The observations of one scrape (`bytes` taken at `scrapedAt`), or what was wrong with it
     /// (then nothing of it is observed).
-    mutating func read(_ bytes: [UInt8], format: ExpositionFormat, scrapedAt: Int64) -> (
+    package mutating func read(_ bytes: [UInt8], format: ExpositionFormat, scrapedAt: Int64) -> (
         observations: [SampleMapper.Observation], errors: [ExpositionError]
     ) {
         let exposition: Exposition

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
+import Config
+import Core
 import CoreMetrics
+import Exposition
 import Foundation
 import Logging
 import NIOCore
@@ -107,21 +110,21 @@ public struct TargetChecker: Service {
     /// the target goes down or up, its clock runs ahead, or it sends series that cannot be
     /// stored (once per change, not per check). One per check.
     struct Recorder {
-        let check: Check
-        let logger: Logger
-        let metrics: any MetricsFactory
-        let ingested: Counter
+        package let check: Check
+        package let logger: Logger
+        package let metrics: any MetricsFactory
+        package let ingested: Counter
         /// `hms_samples_dropped_total` by reason: ahead of the clock, a time outside
         /// `SampleTime`, a series `SeriesLimits` refuses.
-        let dropped: (ahead: Counter, outOfRange: Counter, refused: Counter)
-        let dimensions: [(String, String)]
+        package let dropped: (ahead: Counter, outOfRange: Counter, refused: Counter)
+        package let dimensions: [(String, String)]
         // Created on the first result, so no target reads "down" before it was ever checked.
-        var gauges: (up: Gauge, duration: Gauge)?
+        package var gauges: (up: Gauge, duration: Gauge)?
         var wasUp: Bool?
         var wasAhead = false
         var wasRefused = false
 
-        init(check: Check, checker: TargetChecker) {
+        package init(check: Check, checker: TargetChecker) {
             self.check = check
             logger = checker.logger
             metrics = checker.metrics
@@ -183,7 +186,7 @@ public struct TargetChecker: Service {
     }
 
     /// The labels every series of a check carries, as Prometheus names them.
-    static func targetLabels(_ check: Check) -> [Label] {
+    package static func targetLabels(_ check: Check) -> [Label] {
         check.kind == "scrape"
             ? [Label("instance", instance(check.url)), Label("job", check.service)] : [Label("instance", check.url), Label("job", check.service)]
     }
@@ -247,7 +250,7 @@ public struct TargetChecker: Service {
     }
 
     /// An uptime check: status (any 2xx, or the listed codes) and, if asked, a body substring.
-    func probe(_ check: Check) async -> String? {
+    package func probe(_ check: Check) async -> String? {
         var request = HTTPClientRequest(url: check.url)
         request.headers.add(name: "User-Agent", value: "hms-ops")
         do {
@@ -265,10 +268,10 @@ public struct TargetChecker: Service {
         }
     }
 
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    package static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     /// `host:port` of a URL, the Prometheus `instance` label.
-    static func instance(_ url: String) -> String {
+    package static func instance(_ url: String) -> String {
         guard let parts = URLComponents(string: url), let host = parts.host else { return "unknown" }
         return parts.port.map { "\(host):\($0)" } ?? host
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import SLOEngine
 
 /// Prometheus' HTTP API, as the tests that compare with it read it.
 enum PrometheusAPI {

@@ -1,4 +1,5 @@
 import Foundation
+import SLOEngine
 import Synchronization
 
 /// A child process whose output we can wait on line by line: the CLI as a user runs it.

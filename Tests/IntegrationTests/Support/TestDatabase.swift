@@ -4,7 +4,9 @@ import PostgresNIO
 import Synchronization
 import Testing
 
+@testable import Config
 @testable import SLAService
+@testable import Storage
 
 /// One real PostgreSQL per test run: the embedded cluster in a throwaway folder (started on first
 /// use, stopped when the test process exits), or `HMS_TEST_DATABASE_URL` if set, which must be

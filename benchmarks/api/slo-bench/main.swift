@@ -2,9 +2,13 @@
 // day rows, Timeslices from minutes) evaluated with 1 day and with 365 days of imported history,
 // each in its own embedded PostgreSQL. Prints the median time per evaluation and the ratio.
 //   swift run -c release slo-bench [GENERATOR.py]
+import Backfill
+import Config
 import Foundation
 import Logging
 import SLAService
+import SLOEngine
+import Storage
 
 let generator = CommandLine.arguments.dropFirst().first ?? "benchmarks/import/generate.py"
 let logger: Logger = {
@@ -54,5 +58,8 @@ func measure(days: Int) async throws -> (seconds: Double, samples: Int) {
 
 let short = try await measure(days: 1)
 let long = try await measure(days: 365)
-print(String(format: "30-day SLO evaluation (2 SLOs): %.1f ms with 1 day of history (%d samples), %.1f ms with 365 days (%d samples): ratio %.2f (goal: at most 1.5)",
-    short.seconds * 1000, short.samples, long.seconds * 1000, long.samples, long.seconds / short.seconds))
+print(
+    String(
+        format:
+            "30-day SLO evaluation (2 SLOs): %.1f ms with 1 day of history (%d samples), %.1f ms with 365 days (%d samples): ratio %.2f (goal: at most 1.5)",
+        short.seconds * 1000, short.samples, long.seconds * 1000, long.samples, long.seconds / short.seconds))

@@ -2,8 +2,8 @@
 // for about two seconds, and prints MB/s and samples/s. Built in release mode by run.sh.
 // PARSE_BENCH_ROUNDS=N parses each file exactly N times instead (for instruction counts under
 // `valgrind --tool=callgrind`, which do not vary with the machine's load).
+import Exposition
 import Foundation
-import SLAService
 
 for path in CommandLine.arguments.dropFirst() {
     guard let data = FileManager.default.contents(atPath: path) else {

@@ -2,12 +2,12 @@
 /// framed stream format), written from the format description: a varint uncompressed length,
 /// then literals and back-references. Bounded: the declared length is capped before anything is
 /// allocated, and every copy is checked against what has been produced.
-enum Snappy {
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        var description: String
+package enum Snappy {
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
-    static func decompress(_ input: [UInt8], maximumLength: Int) throws(Failure) -> [UInt8] {
+    package static func decompress(_ input: [UInt8], maximumLength: Int) throws(Failure) -> [UInt8] {
         var i = 0
         guard let declared = varint(input, &i), declared <= UInt64(maximumLength) else {
             throw Failure(description: "the snappy header is missing or declares more than \(maximumLength >> 20) MB")

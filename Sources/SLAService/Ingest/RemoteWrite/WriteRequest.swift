@@ -1,21 +1,22 @@
+import Core
 import Foundation
 
 /// A Prometheus remote-write 1.0 `WriteRequest`, decoded from its protobuf bytes by hand (field
 /// numbers from prometheus/prompb `remote.proto` and `types.proto`); unknown fields, exemplars and
 /// native histograms are skipped. Bounded by the bytes given: nothing is allocated beyond them.
-struct WriteRequest: Sendable {
-    struct Series: Sendable {
-        var labels: [Label] = []
-        var samples: [(value: Double, timestamp: Int64)] = []
+package struct WriteRequest: Sendable {
+    package struct Series: Sendable {
+        package var labels: [Label] = []
+        package var samples: [(value: Double, timestamp: Int64)] = []
     }
 
-    var series: [Series] = []
+    package var series: [Series] = []
 
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        var description: String
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
-    init(decoding bytes: [UInt8]) throws(Failure) {
+    package init(decoding bytes: [UInt8]) throws(Failure) {
         var reader = Reader(bytes: bytes, end: bytes.count)
         while let (field, wire) = try reader.key() {
             switch (field, wire) {
@@ -60,17 +61,17 @@ struct WriteRequest: Sendable {
 
     /// A cursor over protobuf bytes `position..<end`.
     struct Reader: Sendable {
-        let bytes: [UInt8]
-        var position = 0
-        let end: Int
+        package let bytes: [UInt8]
+        package var position = 0
+        package let end: Int
 
-        init(bytes: [UInt8], position: Int = 0, end: Int) {
+        package init(bytes: [UInt8], position: Int = 0, end: Int) {
             self.bytes = bytes
             self.position = position
             self.end = end
         }
 
-        mutating func key() throws(Failure) -> (Int, Int)? {
+        package mutating func key() throws(Failure) -> (Int, Int)? {
             guard position < end else { return nil }
             let key = try varint()
             let field = Int(truncatingIfNeeded: key >> 3)
@@ -108,7 +109,7 @@ struct WriteRequest: Sendable {
             return inner
         }
 
-        mutating func string() throws(Failure) -> String {
+        package mutating func string() throws(Failure) -> String {
             let inner = try nested()
             guard let text = String(validating: bytes[inner.position..<inner.end], as: UTF8.self) else {
                 throw Failure(description: "a label is not valid UTF-8")

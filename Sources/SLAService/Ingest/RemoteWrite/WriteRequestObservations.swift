@@ -2,7 +2,7 @@
 /// (the kind from the name, `SampleMapper.seriesKey(named:labels:)`), empty labels left out.
 extension WriteRequest {
     /// The request's samples, and how many belong to series without a name (not kept).
-    func observations() -> (kept: [SampleMapper.Observation], nameless: Int) {
+    package func observations() -> (kept: [SampleMapper.Observation], nameless: Int) {
         var out: [SampleMapper.Observation] = []
         var nameless = 0
         for series in self.series {

@@ -1,0 +1,9 @@
+import Core
+import Exposition
+import Ingest
+
+/// Why an import stopped.
+public struct ImportError: UserFacing, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

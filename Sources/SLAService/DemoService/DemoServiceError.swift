@@ -1,0 +1,11 @@
+import Core
+import Foundation
+import HTTPAPI
+import Hummingbird
+import Logging
+
+/// The demo service cannot start as asked.
+public struct DemoServiceError: UserFacing, Sendable, CustomStringConvertible {
+    public var description: String
+    package init(_ message: String) { description = message }
+}

@@ -1,0 +1,67 @@
+import Config
+import Core
+import Exposition
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// What an SLI counts, as selectors over stored series: good events and all events. Scoped to
+/// its service: selectors without a `job` matcher get `job="<service id>"` (the label every
+/// scrape, probe and `--service` import of that service carries).
+public struct SLISelectors: Sendable, Equatable {
+    /// Good events; nil when the SLI counts bad ones instead.
+    public var good: Selector?
+    /// Bad events, when the SLI names those (good = total − bad).
+    public var bad: Selector?
+    public var total: Selector
+    /// Probe SLIs: good and total are the sum and count of the probe's 0/1 samples.
+    public var fromGauge: Bool
+
+    /// Why an SLI cannot be read as configured.
+    public struct Problem: UserFacing, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `text` as a selector of `service`'s series: `job="<service>"` added unless it names a job.
+    static func scoped(_ text: String, service: String) throws(Problem) -> Selector {
+        var selector: Selector
+        do {
+            selector = try Selector(parsing: text)
+        } catch {
+            throw Problem(description: "selector \(text): \(error)")
+        }
+        if !selector.matchers.contains(where: { $0.label == "job" }) {
+            selector.matchers.append(.init(label: "job", op: .equal, value: service))
+        }
+        return selector
+    }
+
+    public init(_ sli: SLIDefinition, service: String) throws(Problem) {
+        func scoped(_ text: String) throws(Problem) -> Selector { try Self.scoped(text, service: service) }
+        switch sli {
+        case .ratio(let good, let bad, let total):
+            self.good = try good.map(scoped)
+            self.bad = try bad.map(scoped)
+            self.total = try scoped(total)
+            fromGauge = false
+        case .latency(let histogram, _, let below):
+            var base = try scoped(histogram)
+            base.metric += "_bucket"
+            var good = base
+            good.matchers.append(.init(label: "le", op: .equal, value: FamilyValidator.canonicalBound(String(below))))
+            var total = base
+            total.matchers.append(.init(label: "le", op: .equal, value: "+Inf"))
+            self.good = good
+            bad = nil
+            self.total = total
+            fromGauge = false
+        case .probe:
+            let selector = Selector(metric: "probe_success", matchers: [.init(label: "job", op: .equal, value: service)])
+            good = selector
+            bad = nil
+            total = selector
+            fromGauge = true
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Core
+import Exposition
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads rollups: counter increases over any range, ratios, histogram buckets and quantiles,
+/// gauge statistics. Every range is planned over day, hour and minute rows (`RangePlan`), so the
+/// cost does not grow with history. Increases are exact sums, not PromQL's extrapolation.
+public struct RollupQuery: Sendable {
+    package let postgres: PostgresClient
+    package let logger: Logger
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        self.postgres = postgres
+        self.logger = logger
+    }
+
+    /// A query that cannot be answered as asked (e.g. an invalid regular expression).
+    public struct Failure: UserFacing, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The series a selector picks, with their labels. A missing label matches as "" (as in PromQL).
+    public func series(_ selector: Selector) async throws -> [(id: Int64, labels: [String: String])] {
+        var binds = PostgresBindings()
+        binds.append(selector.metric)
+        var conditions: [String] = []
+        for matcher in selector.matchers {
+            binds.append(matcher.label)
+            let name = "$\(binds.count)"
+            switch matcher.op {
+            case .equal, .notEqual:
+                // Bucket bounds are stored one way ("10.0" and "1e1" are "10"), so match them that way.
+                binds.append(matcher.label == "le" ? FamilyValidator.canonicalBound(matcher.value) : matcher.value)
+                conditions.append("coalesce(labels->>\(name), '') \(matcher.op == .equal ? "=" : "<>") $\(binds.count)")
+            case .matches, .notMatches:
+                // PromQL regexes are anchored at both ends.
+                binds.append("^(?:" + matcher.value + ")$")
+                conditions.append("coalesce(labels->>\(name), '') \(matcher.op == .matches ? "~" : "!~") $\(binds.count)")
+            }
+        }
+        let sql = "SELECT id, labels::text FROM series WHERE metric = $1" + conditions.map { " AND " + $0 }.joined()
+        var out: [(Int64, [String: String])] = []
+        do {
+            for try await (id, text) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode((Int64, String).self)
+            {
+                let labels = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
+                out.append((id, labels))
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "2201B" {
+            throw Failure(description: "invalid regular expression in \(selector)")
+        }
+        return out
+    }
+
+    /// Sum of increases per series over `[from, to)` (milliseconds); series without rows are absent.
+    public func increases(_ ids: [Int64], from: Int64, to: Int64) async throws -> [Int64: Double] {
+        guard !ids.isEmpty else { return [:] }
+        var binds = PostgresBindings()
+        binds.append(ids)
+        guard
+            let rows = Self.rowsInRange(
+                try await plan(from: from, to: to), columns: "series_id, increase", condition: "increase IS NOT NULL", binds: &binds)
+        else { return [:] }
+        let sql = "SELECT series_id, sum(increase)::float8 FROM (\(rows)) AS x GROUP BY series_id"
+        var out: [Int64: Double] = [:]
+        for try await (id, sum) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            .decode((Int64, Double).self)
+        {
+            out[id] = sum
+        }
+        return out
+    }
+
+    /// The rows to read for `[from, to)`: hours and days still pending a fold are read from the
+    /// level below, so a query never sees an hour row that lags its minutes.
+    public func plan(from: Int64, to: Int64) async throws -> RangePlan {
+        var before: [String: Int64] = [:]
+        let rows = try await postgres.query(
+            "SELECT level, (extract(epoch FROM min(bucket)) * 1000)::int8 FROM fold_pending GROUP BY level", logger: logger)
+        for try await (level, bucket) in rows.decode((String, Int64).self) { before[level] = bucket }
+        return RangePlan(from: from, to: to, hoursBefore: before["hour"] ?? .max, daysBefore: before["day"] ?? .max)
+    }
+
+    /// `SELECT columns` from the day, hour and minute rows the plan names, for the series bound
+    /// as `$1`; nil for an empty range. Only our constants go into the text; times are bound.
+    static func rowsInRange(_ plan: RangePlan, columns: String, condition: String, binds: inout PostgresBindings) -> String? {
+        var parts: [String] = []
+        // Minutes through `minute_rows`, which picks the series' elements out of their blocks.
+        for range in plan.minutes {
+            binds.append(range.lowerBound)
+            binds.append(range.upperBound)
+            parts.append(
+                "SELECT \(columns) FROM minute_rows($1, to_timestamp($\(binds.count - 1) / 1000.0), to_timestamp($\(binds.count) / 1000.0)) WHERE \(condition)"
+            )
+        }
+        for (table, ranges) in [("rollup_1h", plan.hours), ("rollup_1d", plan.days)] where !ranges.isEmpty {
+            var clauses: [String] = []
+            for range in ranges {
+                binds.append(range.lowerBound)
+                binds.append(range.upperBound)
+                clauses.append("(bucket >= to_timestamp($\(binds.count - 1) / 1000.0) AND bucket < to_timestamp($\(binds.count) / 1000.0))")
+            }
+            parts.append("SELECT \(columns) FROM \(table) WHERE series_id = ANY($1) AND \(condition) AND (\(clauses.joined(separator: " OR ")))")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " UNION ALL ")
+    }
+
+    /// Total increase of the selected counters over `[from, to)`; nil when no series has data there.
+    public func increase(_ selector: Selector, from: Int64, to: Int64) async throws -> Double? {
+        let found = try await increases(series(selector).map(\.id), from: from, to: to)
+        return found.isEmpty ? nil : found.values.reduce(0, +)
+    }
+
+    /// `good / total` over the range; nil when total has no data or is zero.
+    public func ratio(_ good: Selector, over total: Selector, from: Int64, to: Int64) async throws -> Double? {
+        guard let all = try await increase(total, from: from, to: to), all > 0 else { return nil }
+        return (try await increase(good, from: from, to: to) ?? 0) / all
+    }
+
+    /// Cumulative bucket counts of a histogram over the range, summed across series by `le`.
+    /// `histogram` selects the base name (`latency_ms`); its `_bucket` series are read.
+    public func buckets(_ histogram: Selector, from: Int64, to: Int64) async throws -> [(le: Double, count: Double)] {
+        var selector = histogram
+        selector.metric += "_bucket"
+        let found = try await series(selector)
+        let sums = try await increases(found.map(\.id), from: from, to: to)
+        var byBound: [Double: Double] = [:]
+        for (id, labels) in found {
+            guard let text = labels["le"], let le = FamilyValidator.goNumber(text), let sum = sums[id] else { continue }
+            byBound[le, default: 0] += sum
+        }
+        return byBound.map { ($0.key, $0.value) }.sorted { $0.le < $1.le }
+    }
+
+    /// The q-quantile (0...1) of a histogram over the range, interpolated as `histogram_quantile` does.
+    public func quantile(_ q: Double, of histogram: Selector, from: Int64, to: Int64) async throws -> Double? {
+        HistogramQuantile.quantile(q, buckets: try await buckets(histogram, from: from, to: to))
+    }
+
+    /// Gauge statistics over the range: min, max, mean of samples, sample count, last value.
+    public struct GaugeStats: Sendable, Equatable {
+        public var min: Double
+        public var max: Double
+        public var mean: Double
+        public var count: Int
+        public var last: Double
+    }
+
+    public func gauge(_ selector: Selector, from: Int64, to: Int64) async throws -> GaugeStats? {
+        let ids = try await series(selector).map(\.id)
+        guard !ids.isEmpty else { return nil }
+        var binds = PostgresBindings()
+        binds.append(ids)
+        guard
+            let rows = Self.rowsInRange(
+                try await plan(from: from, to: to), columns: "min, max, sum, count, last, last_at", condition: "min IS NOT NULL", binds: &binds)
+        else { return nil }
+        let sql = """
+            SELECT min(min)::float8, max(max)::float8, sum(sum)::float8, sum(count)::int8, (array_agg(last ORDER BY last_at DESC))[1]::float8
+            FROM (\(rows)) AS x HAVING count(*) > 0
+            """
+        for try await (low, high, sum, count, last) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            .decode((Double, Double, Double, Int64, Double).self)
+        {
+            return GaugeStats(min: low, max: high, mean: count > 0 ? sum / Double(count) : 0, count: Int(count), last: last)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The service's modules and the arrows allowed between them, checked against the code.
+
+Every `import` of one of our modules in Sources/ must follow an arrow below (a module may use
+what is below it, never what is above it), and so must every target dependency in
+Package.swift. A new arrow is a design change: add it here and to docs/architecture.md, or move
+the code. Exit 0 when everything follows the arrows, 1 with each offence as file:line when not.
+    scripts/check-architecture.py            (make test and make unit run it)
+"""
+import os
+import re
+import sys
+
+# Module -> the modules of ours it may import. Top to bottom: nothing may point upwards.
+ALLOWED = {
+    "hms-ops": {"SLAService", "DemoService", "HTTPAPI", "SLOEngine", "Backfill", "Ingest", "Storage", "Config",
+                "Exposition", "Core"},
+    "SLAService": {"DemoService", "HTTPAPI", "SLOEngine", "Backfill", "Ingest", "Storage", "Config", "Exposition", "Core"},
+    "DemoService": {"HTTPAPI", "Config", "Core"},
+    "HTTPAPI": {"SLOEngine", "Ingest", "Storage", "Config", "Exposition", "Core", "Widgets", "ReportGen"},
+    "Backfill": {"Ingest", "Storage", "Config", "Exposition", "Core"},
+    "SLOEngine": {"Storage", "Config", "Exposition", "Core", "CostModel"},
+    "Ingest": {"Storage", "Config", "Exposition", "Core"},
+    "Storage": {"Config", "Exposition", "Core"},
+    "Config": {"Core", "CostModel"},
+    "Exposition": {"Core"},
+    "Core": set(),
+    # Pure libraries: no I/O; reports may use the shared vocabulary (months, time spans).
+    "CostModel": set(),
+    "Widgets": set(),
+    "ReportGen": {"Core"},
+}
+OURS = set(ALLOWED)
+# The C shims are leaves anyone below the composition may use.
+LEAVES = {"CProcessShims", "CZlib"}
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def module_dirs():
+    """Module name -> its source folder, as Package.swift's layout puts them."""
+    dirs = {"hms-ops": "Sources/hms-ops", "SLAService": "Sources/SLAService/App", "CostModel": "Sources/CostModel",
+            "Widgets": "Sources/Widgets", "ReportGen": "Sources/ReportGen"}
+    for name in ALLOWED:
+        dirs.setdefault(name, f"Sources/SLAService/{name}")
+    return dirs
+
+
+def check_sources(offences):
+    for module, folder in module_dirs().items():
+        path = os.path.join(ROOT, folder)
+        if not os.path.isdir(path):
+            offences.append(f"{folder}: the folder of module {module} is missing")
+            continue
+        for directory, _, names in os.walk(path):
+            for name in sorted(names):
+                if not name.endswith(".swift"):
+                    continue
+                file = os.path.join(directory, name)
+                with open(file, encoding="utf-8") as handle:
+                    for number, line in enumerate(handle, 1):
+                        found = re.match(r"^\s*(?:@testable\s+|@_exported\s+|(?:public|package|internal)\s+)*import\s+(?:\w+\s+)?(\w+)", line)
+                        if not found:
+                            continue
+                        imported = found.group(1)
+                        if imported in OURS and imported != module and imported not in ALLOWED[module]:
+                            offences.append(
+                                f"{os.path.relpath(file, ROOT)}:{number}: {module} imports {imported}, "
+                                f"which is not below it (allowed: {', '.join(sorted(ALLOWED[module])) or 'none'})")
+
+
+def check_package(offences):
+    with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
+        text = handle.read()
+    for found in re.finditer(r'\.(?:target|executableTarget)\(\s*name:\s*"([\w-]+)"(.*?)(?=\n        \.|\n    \],)', text, re.S):
+        name, body = found.group(1), found.group(2)
+        if name not in ALLOWED:
+            continue
+        line = text[: found.start()].count("\n") + 1
+        deps = re.search(r"dependencies:\s*\[(.*?)\]", body, re.S)
+        for dep in re.findall(r'^\s*"([\w-]+)"|[\[,]\s*"([\w-]+)"', deps.group(1) if deps else "", re.M):
+            dep = dep[0] or dep[1]
+            if dep in OURS and dep not in ALLOWED[name]:
+                offences.append(f"Package.swift:{line}: target {name} depends on {dep}, which is not below it")
+            elif dep not in OURS and dep not in LEAVES:
+                offences.append(f"Package.swift:{line}: target {name} depends on {dep}, unknown to scripts/check-architecture.py")
+
+
+def check_acyclic(offences):
+    seen, done = set(), set()
+
+    def visit(module, path):
+        if module in done:
+            return
+        if module in seen:
+            offences.append("the allowed arrows have a cycle: " + " -> ".join(path + [module]))
+            return
+        seen.add(module)
+        for below in ALLOWED[module]:
+            visit(below, path + [module])
+        done.add(module)
+
+    for module in ALLOWED:
+        visit(module, [])
+
+
+def main():
+    offences = []
+    check_acyclic(offences)
+    check_sources(offences)
+    check_package(offences)
+    for offence in offences:
+        print(offence)
+    if offences:
+        print(f"{len(offences)} import(s) against the architecture (scripts/check-architecture.py, docs/architecture.md)")
+        return 1
+    print(f"architecture: {len(ALLOWED)} modules, every import follows the arrows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
