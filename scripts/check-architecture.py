@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The service's modules and the arrows allowed between them, checked against the code.
 
+Also: SQL is written in Storage only.
+
 Every `import` of one of our modules in Sources/ must follow an arrow below (a module may use
 what is below it, never what is above it), and so must every target dependency in
 Package.swift. A new arrow is a design change: add it here and to docs/architecture.md, or move
@@ -69,17 +71,41 @@ def check_sources(offences):
                                 f"which is not below it (allowed: {', '.join(sorted(ALLOWED[module])) or 'none'})")
 
 
+SQL = re.compile(r"\b(SELECT\s+\S+.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \w+ SET|CREATE (TABLE|INDEX|FUNCTION)|unsafeSQL)\b")
+
+
+def check_sql(offences):
+    """Every SQL statement lives in Storage, behind typed methods."""
+    for directory, _, names in os.walk(os.path.join(ROOT, "Sources")):
+        if os.path.relpath(directory, ROOT).startswith("Sources/SLAService/Storage"):
+            continue
+        for name in sorted(n for n in names if n.endswith(".swift")):
+            file = os.path.join(directory, name)
+            with open(file, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    code = line.split("//")[0]
+                    if SQL.search(code):
+                        offences.append(f"{os.path.relpath(file, ROOT)}:{number}: SQL outside Storage (give Storage a typed method)")
+
+
 def check_package(offences):
+    """Each target's quoted dependencies (our modules; products are named constants) against the arrows."""
     with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
         text = handle.read()
-    for found in re.finditer(r'\.(?:target|executableTarget)\(\s*name:\s*"([\w-]+)"(.*?)(?=\n        \.|\n    \],)', text, re.S):
-        name, body = found.group(1), found.group(2)
+    for found in re.finditer(r'(?:\bservice\(|\.(?:target|executableTarget)\(\s*name:\s*)"([\w-]+)"', text):
+        name = found.group(1)
+        depth, end = 1, found.end()
+        while depth and end < len(text):  # the call's closing parenthesis
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        call = text[found.end() : end]
         if name not in ALLOWED:
             continue
         line = text[: found.start()].count("\n") + 1
-        deps = re.search(r"dependencies:\s*\[(.*?)\]", body, re.S)
-        for dep in re.findall(r'^\s*"([\w-]+)"|[\[,]\s*"([\w-]+)"', deps.group(1) if deps else "", re.M):
-            dep = dep[0] or dep[1]
+        deps = set(re.findall(r'"([\w-]+)"', re.sub(r'(path|folder):\s*"[^"]*"', "", call)))
+        if "allOfTheService" in call:
+            deps |= set(re.findall(r'"([\w-]+)"', text[text.index("let allOfTheService") :].split("]", 1)[0]))
+        for dep in sorted(deps):
             if dep in OURS and dep not in ALLOWED[name]:
                 offences.append(f"Package.swift:{line}: target {name} depends on {dep}, which is not below it")
             elif dep not in OURS and dep not in LEAVES:
@@ -109,12 +135,13 @@ def main():
     check_acyclic(offences)
     check_sources(offences)
     check_package(offences)
+    check_sql(offences)
     for offence in offences:
         print(offence)
     if offences:
-        print(f"{len(offences)} import(s) against the architecture (scripts/check-architecture.py, docs/architecture.md)")
+        print(f"{len(offences)} offence(s) against the architecture (scripts/check-architecture.py, docs/architecture.md)")
         return 1
-    print(f"architecture: {len(ALLOWED)} modules, every import follows the arrows")
+    print(f"architecture: {len(ALLOWED)} modules, every import follows the arrows, SQL only in Storage")
     return 0
 
 

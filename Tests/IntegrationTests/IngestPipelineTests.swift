@@ -66,7 +66,7 @@ struct IngestPipelineTests {
     @Test func minutesGoStraightToBlocksOrAsRowsWhenTheirHourIsComplete() async throws {
         try await TestDatabase.withClient { client, _ in
             try await Migrator().migrate(client, logger: TestDatabase.logger)
-            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let writer = RollupWriter.forService(postgres: client, logger: TestDatabase.logger)
             let clock = TestClock(Self.t0)
             let pipeline = IngestPipeline(writer: writer, grace: 0, logger: TestDatabase.logger, now: { clock.now })
             let target = [Label("instance", "127.0.0.1:8000"), Label("job", "crop-relief")]

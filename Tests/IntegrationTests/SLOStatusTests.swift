@@ -427,7 +427,7 @@ struct SLOHourTallyTests {
         let url = try await TestDatabase.fresh("slo_tally")
         try await TestDatabase.withClient(url) { client in
             try await Migrator().migrate(client, logger: TestDatabase.logger)
-            let writer = RollupWriter(postgres: client, logger: TestDatabase.logger)
+            let writer = RollupWriter.forService(postgres: client, logger: TestDatabase.logger)
             var sink = BackfillSink(writer: writer, retention: HMSConfig.Retention())
             _ = try await OpenMetricsImport(path: folder + "/history.om", service: service.id).run(into: &sink)
             let reader = SLOStatusReader(postgres: client, logger: TestDatabase.logger)

@@ -18,7 +18,7 @@
 
 import Foundation
 
-/// Sources/SLAService/Store/Spool.swift's record limit, which `SpoolPayload.records` names
+/// Sources/SLAService/Storage/Spool.swift's record limit, which `SpoolPayload.records` names
 /// (`Spool` itself needs the rest of the package; `records` is not called here).
 enum Spool { static let maximumPayload = 256 << 20 }
 

@@ -84,7 +84,8 @@ public struct Launcher: Sendable {
         let spoolFolder = config.dataDirectory + "/spool"
         try? FileManager.default.createDirectory(atPath: spoolFolder, withIntermediateDirectories: true)
         let pipeline = IngestPipeline(
-            writer: RollupWriter(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"), limits: config.limits,
+            writer: RollupWriter.forService(postgres: postgres, logger: logger), spool: Spool(path: spoolFolder + "/rollups.spool"),
+            limits: config.limits,
             metrics: factory,
             logger: logger.with("component", "ingest"))
         // Listed in start order; shutdown runs backwards, so the last flush happens after the

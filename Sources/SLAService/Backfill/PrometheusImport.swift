@@ -7,6 +7,7 @@ import Ingest
 import Logging
 import NIOCore
 import PostgresNIO
+import Storage
 
 /// `hms-ops import prometheus`: the raw samples a running Prometheus stored, pulled over its HTTP
 /// API in time chunks (a range-vector selector per chunk through `/api/v1/query`, so the samples
@@ -60,9 +61,8 @@ public struct PrometheusImport: Sendable {
         let types = try await metadata()
         var start = from
         var resumedAt: Int64?
-        let rows = try await postgres.query(
-            "SELECT (extract(epoch FROM done_through) * 1000)::int8 FROM import_progress WHERE key = \(key)", logger: logger)
-        for try await done in rows.decode(Int64.self) where done > from {
+        let progressTable = ImportProgress(postgres: postgres, logger: logger)
+        if let done = try await progressTable.doneThrough(key: key), done > from {
             // One chunk back: its samples rebuild the counter baselines; its rows are stored already.
             start = max(from, min(done, to) - chunk)
             resumedAt = min(done, to)
@@ -90,11 +90,7 @@ public struct PrometheusImport: Sendable {
             }
             // Chunks end on whole minutes: no later sample can fall in a minute still open.
             try await sink.closeMinutes()
-            try await postgres.query(
-                """
-                INSERT INTO import_progress (key, source, done_through) VALUES (\(key), \(source), to_timestamp(\(chunkEnd) / 1000.0))
-                ON CONFLICT (key) DO UPDATE SET done_through = EXCLUDED.done_through, updated_at = now()
-                """, logger: logger)
+            try await progressTable.record(key: key, source: source, doneThrough: chunkEnd)
             progress(
                 Progress(chunk: index + 1, chunks: chunks, through: chunkEnd, samples: sink.summary.samples, resumedAt: index == 0 ? resumedAt : nil))
         }

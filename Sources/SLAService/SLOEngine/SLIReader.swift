@@ -21,14 +21,14 @@ public struct SLIReader: Sendable {
 
     /// Good and total events per minute of `span` that has any (minutes with none are absent: no-data).
     public func minutes(_ sli: SLISelectors, in span: TimeSpan) async throws -> [SLISlice] {
-        let total = try await perMinute(sli.total, span, column: sli.fromGauge ? "count" : "increase")
+        let total = try await perMinute(sli.total, span, column: sli.fromGauge ? .count : .increase)
         var good: [Int64: Double] = [:]
         if sli.fromGauge {
-            good = try await perMinute(sli.total, span, column: "sum")
+            good = try await perMinute(sli.total, span, column: .sum)
         } else if let selector = sli.good {
-            good = try await perMinute(selector, span, column: "increase")
+            good = try await perMinute(selector, span, column: .increase)
         } else if let selector = sli.bad {
-            let bad = try await perMinute(selector, span, column: "increase")
+            let bad = try await perMinute(selector, span, column: .increase)
             for (minute, all) in total { good[minute] = all - (bad[minute] ?? 0) }
         }
         return total.keys.sorted().map { minute in
@@ -66,26 +66,7 @@ public struct SLIReader: Sendable {
     }
 
     /// One column summed per minute across the selected series.
-    func perMinute(_ selector: Selector, _ span: TimeSpan, column: String) async throws -> [Int64: Double] {
-        let ids = try await query.series(selector).map(\.id)
-        guard !ids.isEmpty else { return [:] }
-        // Our constant column names only; every value is bound.
-        let sql = """
-            SELECT (extract(epoch FROM bucket) * 1000)::int8, sum(\(column))::float8
-            FROM minute_rows($1, to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0))
-            WHERE \(column) IS NOT NULL
-            GROUP BY bucket
-            """
-        var binds = PostgresBindings()
-        binds.append(ids)
-        binds.append(span.start)
-        binds.append(span.end)
-        var out: [Int64: Double] = [:]
-        for try await (minute, value) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            .decode((Int64, Double).self)
-        {
-            out[minute] = value
-        }
-        return out
+    func perMinute(_ selector: Selector, _ span: TimeSpan, column: RollupQuery.MinuteColumn) async throws -> [Int64: Double] {
+        try await query.perMinute(query.series(selector).map(\.id), span, column: column)
     }
 }

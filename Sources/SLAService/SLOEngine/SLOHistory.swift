@@ -3,6 +3,7 @@ import Core
 import CoreMetrics
 import Logging
 import PostgresNIO
+import Storage
 
 /// Keeps `slo_status` true after history changes underneath it (an import): every stored
 /// evaluation from the oldest imported sample on was made without that data, so those rows are
@@ -17,7 +18,7 @@ public enum SLOHistory {
         _ services: [ServiceDefinition], postgres: PostgresClient, from oldest: Int64?, logger: Logger, now: Int64 = WallClock.now()
     ) async throws -> Int {
         guard let oldest, services.contains(where: { !$0.slos.isEmpty }) else { return 0 }
-        try await postgres.query("DELETE FROM slo_status WHERE at >= to_timestamp(\(oldest) / 1000.0)", logger: logger)
+        try await SLOTables(postgres: postgres, logger: logger).forgetEvaluations(from: oldest)
         let evaluator = SLOSnapshotService(
             services: services, postgres: postgres, store: SLOSnapshotStore(), metrics: NOOPMetricsHandler.instance, logger: logger,
             summarizePeriods: false)

@@ -51,7 +51,7 @@ public struct SLOSnapshotService: Service {
             while !Task.isCancelled {
                 do {
                     // The driver waits a long time for a server that is gone; the page must not.
-                    try await withDeadline(timeout) { try await evaluateOnce(at: WallClock.now()) }
+                    _ = try await withDeadline(timeout) { try await evaluateOnce(at: WallClock.now()) }
                     if failing { logger.info("SLOs evaluated again") }
                     failing = false
                     if ingestIsBehind?() == true { store.markStale() }
@@ -169,25 +169,13 @@ public struct SLOSnapshotService: Service {
 
     /// One row per SLO and evaluation minute; evaluating a minute again replaces its row.
     func persist(_ snapshot: SLOSnapshot) async throws {
-        var services: [String] = [], slos: [String] = [], attainments: [Double] = [], remainings: [Double] = [], payloads: [String] = []
+        var evaluations: [SLOTables.Evaluation] = []
         for entry in snapshot.entries {
             guard let status = entry.status else { continue }
-            services.append(entry.service)
-            slos.append(entry.slo.id)
-            attainments.append(status.attainment.flatMap { $0.isFinite ? $0 : nil } ?? .nan)
-            remainings.append(status.budgetRemaining.map { $0.isFinite ? $0 : -1e308 } ?? .nan)
-            let object = status.jsonObject(service: entry.service, slo: entry.slo)
-            payloads.append(String(decoding: try FiniteJSON.data(object), as: UTF8.self))
+            let json = String(decoding: try FiniteJSON.data(status.jsonObject(service: entry.service, slo: entry.slo)), as: UTF8.self)
+            evaluations.append(
+                .init(service: entry.service, slo: entry.slo.id, attainment: status.attainment, budgetRemaining: status.budgetRemaining, json: json))
         }
-        guard !services.isEmpty else { return }
-        let at = RangePlan.floor(snapshot.evaluatedAt, 60_000)
-        try await postgres.query(
-            """
-            INSERT INTO slo_status (service, slo, at, attainment, budget_remaining, status)
-            SELECT s, o, to_timestamp(\(at) / 1000.0), NULLIF(a, 'NaN'), NULLIF(r, 'NaN'), p::jsonb
-            FROM UNNEST(\(services)::text[], \(slos)::text[], \(attainments)::float8[], \(remainings)::float8[], \(payloads)::text[]) AS t(s, o, a, r, p)
-            ON CONFLICT (service, slo, at) DO UPDATE SET
-                attainment = EXCLUDED.attainment, budget_remaining = EXCLUDED.budget_remaining, status = EXCLUDED.status
-            """, logger: logger)
+        try await SLOTables(postgres: postgres, logger: logger).storeEvaluations(evaluations, at: RangePlan.floor(snapshot.evaluatedAt, 60_000))
     }
 }

@@ -160,29 +160,23 @@ enum MinuteBlock {
                 ends.append(total)
             }
             func packed<T: PackedElement>(_ column: [T]) -> PackedArray<T> { PackedArray(used.map { column[$0] }) }
-            var binds = PostgresBindings()
-            binds.append(Array(groups[range]))
-            binds.append(Array(minutes[range]))
-            binds.append(starts)
-            binds.append(ends)
-            binds.append(packed(increase))
-            binds.append(packed(min))
-            binds.append(packed(max))
-            binds.append(packed(sum))
-            binds.append(packed(count))
-            binds.append(packed(last))
-            binds.append(packed(lastAt))
+            var sql = SQLBuilder()
+            let (g, m, a, b) = (sql.bind(Array(groups[range])), sql.bind(Array(minutes[range])), sql.bind(starts), sql.bind(ends))
+            let columns = [
+                sql.bind(packed(increase)), sql.bind(packed(min)), sql.bind(packed(max)), sql.bind(packed(sum)), sql.bind(packed(count)),
+                sql.bind(packed(last)), sql.bind(packed(lastAt)),
+            ]
             let merged = ["increase", "min", "max", "sum", "last", "last_at", "count"].map {
                 "\($0) = block_merge(minute_block.\($0), EXCLUDED.\($0), EXCLUDED.count)"
             }
-            let sql = """
-                INSERT INTO minute_block (grp, bucket, increase, min, max, sum, count, last, last_at)
-                SELECT t.g, to_timestamp(t.m / 1000.0), $5[t.a:t.b], $6[t.a:t.b], $7[t.a:t.b], $8[t.a:t.b], $9[t.a:t.b], $10[t.a:t.b],
-                       $11[t.a:t.b]
-                FROM UNNEST($1::int8[], $2::int8[], $3::int4[], $4::int4[]) AS t(g, m, a, b)
-                ON CONFLICT (grp, bucket) DO UPDATE SET \(merged.joined(separator: ", "))
+            sql.append(
                 """
-            return PostgresQuery(unsafeSQL: sql, binds: binds)
+                INSERT INTO minute_block (grp, bucket, increase, min, max, sum, count, last, last_at)
+                SELECT t.g, to_timestamp(t.m / 1000.0), \(columns.map { "\($0)[t.a:t.b]" }.joined(separator: ", "))
+                FROM UNNEST(\(g)::int8[], \(m)::int8[], \(a)::int4[], \(b)::int4[]) AS t(g, m, a, b)
+                ON CONFLICT (grp, bucket) DO UPDATE SET \(merged.joined(separator: ", "))
+                """)
+            return sql.query
         }
     }
 }

@@ -32,12 +32,13 @@ public struct RetentionService: Service {
         }
     }
 
-    /// What one table loses: rows matching `condition`, `batch` at a time; `rows` counts what
-    /// each deleted row held, reported under `name`.
+    /// What one table loses: rows matching `condition` (given the placeholders its `cutoffs`
+    /// are bound to), `batch` at a time; `rows` counts what each deleted row held, reported
+    /// under `name`.
     struct Prune {
         package var name: String
         package var table: String
-        package var condition: String
+        package var condition: @Sendable ([String]) -> String
         var cutoffs: [Int64]
         package var batch = 50_000
         package var rows = "1"
@@ -49,13 +50,15 @@ public struct RetentionService: Service {
         var deleted: [String: Int] = [:]
         // Stored SLO evaluations thin out like the rollups: every minute for the minute
         // retention, on the hour for the hour retention, at UTC midnight for the day retention.
-        let thinning = """
-            (at < to_timestamp($1 / 1000.0) AND extract(minute FROM at) <> 0)
-            OR (at < to_timestamp($2 / 1000.0) AND (extract(hour FROM at AT TIME ZONE 'UTC') <> 0 OR extract(minute FROM at) <> 0))
-            OR at < to_timestamp($3 / 1000.0)
+        let thinning: @Sendable ([String]) -> String = { at in
             """
+            (at < to_timestamp(\(at[0]) / 1000.0) AND extract(minute FROM at) <> 0)
+            OR (at < to_timestamp(\(at[1]) / 1000.0) AND (extract(hour FROM at AT TIME ZONE 'UTC') <> 0 OR extract(minute FROM at) <> 0))
+            OR at < to_timestamp(\(at[2]) / 1000.0)
+            """
+        }
         let cutoffs = [retention.minute, retention.hour, retention.day].map { now - $0.milliseconds }
-        let before = "bucket < to_timestamp($1 / 1000.0)"
+        let before: @Sendable ([String]) -> String = { "bucket < to_timestamp(\($0[0]) / 1000.0)" }
         // Minutes are `rollup_1m`: imported rows and the collector's blocks (counted by the rows
         // they hold, and deleted a few hundred at a time: each holds up to 256).
         let plans: [Prune] = [
@@ -66,18 +69,19 @@ public struct RetentionService: Service {
             Prune(name: "rollup_1h", table: "rollup_1h", condition: before, cutoffs: [cutoffs[1]]),
             Prune(name: "rollup_1d", table: "rollup_1d", condition: before, cutoffs: [cutoffs[2]]),
             Prune(name: "slo_status", table: "slo_status", condition: thinning, cutoffs: cutoffs),
-            Prune(name: "slo_hour_tally", table: "slo_hour_tally", condition: "hour < to_timestamp($1 / 1000.0)", cutoffs: [cutoffs[2]]),
+            Prune(name: "slo_hour_tally", table: "slo_hour_tally", condition: { "hour < to_timestamp(\($0[0]) / 1000.0)" }, cutoffs: [cutoffs[2]]),
         ]
         for plan in plans {
-            var binds = PostgresBindings()
-            for bound in plan.cutoffs { binds.append(bound) }
+            var sql = SQLBuilder()
+            let placeholders = plan.cutoffs.map { sql.bind($0) }
             // Table names, conditions and counts are our constants; the cutoffs are bound.
-            let batch = PostgresQuery(
-                unsafeSQL: """
-                    WITH old AS (SELECT ctid FROM \(plan.table) WHERE \(plan.condition) LIMIT \(plan.batch)),
-                         gone AS (DELETE FROM \(plan.table) WHERE ctid IN (SELECT ctid FROM old) RETURNING \(plan.rows) AS n)
-                    SELECT count(*)::int8, coalesce(sum(n), 0)::int8 FROM gone
-                    """, binds: binds)
+            sql.append(
+                """
+                WITH old AS (SELECT ctid FROM \(plan.table) WHERE \(plan.condition(placeholders)) LIMIT \(plan.batch)),
+                     gone AS (DELETE FROM \(plan.table) WHERE ctid IN (SELECT ctid FROM old) RETURNING \(plan.rows) AS n)
+                SELECT count(*)::int8, coalesce(sum(n), 0)::int8 FROM gone
+                """)
+            let batch = sql.query
             var total = 0
             while !Task.isCancelled {
                 var removed = 0

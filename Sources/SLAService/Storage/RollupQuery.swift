@@ -23,27 +23,25 @@ public struct RollupQuery: Sendable {
 
     /// The series a selector picks, with their labels. A missing label matches as "" (as in PromQL).
     public func series(_ selector: Selector) async throws -> [(id: Int64, labels: [String: String])] {
-        var binds = PostgresBindings()
-        binds.append(selector.metric)
-        var conditions: [String] = []
+        var sql = SQLBuilder()
+        let metric = sql.bind(selector.metric)
+        sql.append("SELECT id, labels::text FROM series WHERE metric = \(metric)")
         for matcher in selector.matchers {
-            binds.append(matcher.label)
-            let name = "$\(binds.count)"
+            let name = sql.bind(matcher.label)
             switch matcher.op {
             case .equal, .notEqual:
                 // Bucket bounds are stored one way ("10.0" and "1e1" are "10"), so match them that way.
-                binds.append(matcher.label == "le" ? FamilyValidator.canonicalBound(matcher.value) : matcher.value)
-                conditions.append("coalesce(labels->>\(name), '') \(matcher.op == .equal ? "=" : "<>") $\(binds.count)")
+                let value = sql.bind(matcher.label == "le" ? FamilyValidator.canonicalBound(matcher.value) : matcher.value)
+                sql.append(" AND coalesce(labels->>\(name), '') \(matcher.op == .equal ? "=" : "<>") \(value)")
             case .matches, .notMatches:
                 // PromQL regexes are anchored at both ends.
-                binds.append("^(?:" + matcher.value + ")$")
-                conditions.append("coalesce(labels->>\(name), '') \(matcher.op == .matches ? "~" : "!~") $\(binds.count)")
+                let pattern = sql.bind("^(?:" + matcher.value + ")$")
+                sql.append(" AND coalesce(labels->>\(name), '') \(matcher.op == .matches ? "~" : "!~") \(pattern)")
             }
         }
-        let sql = "SELECT id, labels::text FROM series WHERE metric = $1" + conditions.map { " AND " + $0 }.joined()
         var out: [(Int64, [String: String])] = []
         do {
-            for try await (id, text) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            for try await (id, text) in try await postgres.query(sql.query, logger: logger)
                 .decode((Int64, String).self)
             {
                 let labels = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
@@ -58,15 +56,14 @@ public struct RollupQuery: Sendable {
     /// Sum of increases per series over `[from, to)` (milliseconds); series without rows are absent.
     public func increases(_ ids: [Int64], from: Int64, to: Int64) async throws -> [Int64: Double] {
         guard !ids.isEmpty else { return [:] }
-        var binds = PostgresBindings()
-        binds.append(ids)
+        var sql = SQLBuilder()
         guard
             let rows = Self.rowsInRange(
-                try await plan(from: from, to: to), columns: "series_id, increase", condition: "increase IS NOT NULL", binds: &binds)
+                try await plan(from: from, to: to), of: ids, columns: "series_id, increase", condition: "increase IS NOT NULL", into: &sql)
         else { return [:] }
-        let sql = "SELECT series_id, sum(increase)::float8 FROM (\(rows)) AS x GROUP BY series_id"
+        sql.append("SELECT series_id, sum(increase)::float8 FROM (\(rows)) AS x GROUP BY series_id")
         var out: [Int64: Double] = [:]
-        for try await (id, sum) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        for try await (id, sum) in try await postgres.query(sql.query, logger: logger)
             .decode((Int64, Double).self)
         {
             out[id] = sum
@@ -84,28 +81,52 @@ public struct RollupQuery: Sendable {
         return RangePlan(from: from, to: to, hoursBefore: before["hour"] ?? .max, daysBefore: before["day"] ?? .max)
     }
 
-    /// `SELECT columns` from the day, hour and minute rows the plan names, for the series bound
-    /// as `$1`; nil for an empty range. Only our constants go into the text; times are bound.
-    static func rowsInRange(_ plan: RangePlan, columns: String, condition: String, binds: inout PostgresBindings) -> String? {
+    /// `SELECT columns` from the day, hour and minute rows the plan names, for the series `ids`;
+    /// nil for an empty range. Only our constants go into the text; the ids and times are bound.
+    static func rowsInRange(_ plan: RangePlan, of ids: [Int64], columns: String, condition: String, into sql: inout SQLBuilder) -> String? {
+        guard !plan.minutes.isEmpty || !plan.hours.isEmpty || !plan.days.isEmpty else { return nil }
+        let series = sql.bind(ids)
         var parts: [String] = []
         // Minutes through `minute_rows`, which picks the series' elements out of their blocks.
         for range in plan.minutes {
-            binds.append(range.lowerBound)
-            binds.append(range.upperBound)
+            let (from, to) = (sql.bind(range.lowerBound), sql.bind(range.upperBound))
             parts.append(
-                "SELECT \(columns) FROM minute_rows($1, to_timestamp($\(binds.count - 1) / 1000.0), to_timestamp($\(binds.count) / 1000.0)) WHERE \(condition)"
-            )
+                "SELECT \(columns) FROM minute_rows(\(series), to_timestamp(\(from) / 1000.0), to_timestamp(\(to) / 1000.0)) WHERE \(condition)")
         }
         for (table, ranges) in [("rollup_1h", plan.hours), ("rollup_1d", plan.days)] where !ranges.isEmpty {
             var clauses: [String] = []
             for range in ranges {
-                binds.append(range.lowerBound)
-                binds.append(range.upperBound)
-                clauses.append("(bucket >= to_timestamp($\(binds.count - 1) / 1000.0) AND bucket < to_timestamp($\(binds.count) / 1000.0))")
+                let (from, to) = (sql.bind(range.lowerBound), sql.bind(range.upperBound))
+                clauses.append("(bucket >= to_timestamp(\(from) / 1000.0) AND bucket < to_timestamp(\(to) / 1000.0))")
             }
-            parts.append("SELECT \(columns) FROM \(table) WHERE series_id = ANY($1) AND \(condition) AND (\(clauses.joined(separator: " OR ")))")
+            parts.append(
+                "SELECT \(columns) FROM \(table) WHERE series_id = ANY(\(series)) AND \(condition) AND (\(clauses.joined(separator: " OR ")))")
         }
-        return parts.isEmpty ? nil : parts.joined(separator: " UNION ALL ")
+        return parts.joined(separator: " UNION ALL ")
+    }
+
+    /// A column of minute rows, summed per minute across series.
+    public enum MinuteColumn: String, Sendable {
+        case increase, sum, count
+    }
+
+    /// `column` summed per minute (its start, milliseconds) across the series `ids` over `span`;
+    /// minutes where no series has a value are absent.
+    public func perMinute(_ ids: [Int64], _ span: TimeSpan, column: MinuteColumn) async throws -> [Int64: Double] {
+        guard !ids.isEmpty else { return [:] }
+        var sql = SQLBuilder()
+        let (series, from, to) = (sql.bind(ids), sql.bind(span.start), sql.bind(span.end))
+        // The column's name is one of ours (`MinuteColumn`); every value is bound.
+        sql.append(
+            """
+            SELECT (extract(epoch FROM bucket) * 1000)::int8, sum(\(column.rawValue))::float8
+            FROM minute_rows(\(series), to_timestamp(\(from) / 1000.0), to_timestamp(\(to) / 1000.0))
+            WHERE \(column.rawValue) IS NOT NULL
+            GROUP BY bucket
+            """)
+        var out: [Int64: Double] = [:]
+        for try await (minute, value) in try await postgres.query(sql.query, logger: logger).decode((Int64, Double).self) { out[minute] = value }
+        return out
     }
 
     /// Total increase of the selected counters over `[from, to)`; nil when no series has data there.
@@ -152,17 +173,18 @@ public struct RollupQuery: Sendable {
     public func gauge(_ selector: Selector, from: Int64, to: Int64) async throws -> GaugeStats? {
         let ids = try await series(selector).map(\.id)
         guard !ids.isEmpty else { return nil }
-        var binds = PostgresBindings()
-        binds.append(ids)
+        var sql = SQLBuilder()
         guard
             let rows = Self.rowsInRange(
-                try await plan(from: from, to: to), columns: "min, max, sum, count, last, last_at", condition: "min IS NOT NULL", binds: &binds)
+                try await plan(from: from, to: to), of: ids, columns: "min, max, sum, count, last, last_at", condition: "min IS NOT NULL",
+                into: &sql)
         else { return nil }
-        let sql = """
+        sql.append(
+            """
             SELECT min(min)::float8, max(max)::float8, sum(sum)::float8, sum(count)::int8, (array_agg(last ORDER BY last_at DESC))[1]::float8
             FROM (\(rows)) AS x HAVING count(*) > 0
-            """
-        for try await (low, high, sum, count, last) in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            """)
+        for try await (low, high, sum, count, last) in try await postgres.query(sql.query, logger: logger)
             .decode((Double, Double, Double, Int64, Double).self)
         {
             return GaugeStats(min: low, max: high, mean: count > 0 ? sum / Double(count) : 0, count: Int(count), last: last)

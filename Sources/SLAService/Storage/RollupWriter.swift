@@ -18,10 +18,15 @@ public final class RollupWriter: Sendable {
     /// This writer's number in the process: the tag of the ids it leaves on series keys.
     let generation: Int64
     private static let generations = Atomic<Int64>(0)
+    /// Told the hours (their starts) that minutes landed in after those hours were complete, once
+    /// they are refolded: whatever was made of the hours before (the SLO engine's tallies) is
+    /// out of date. The composition wires it; the writer knows nothing of what it is for.
+    let lateHours: (@Sendable ([Int64]) async throws -> Void)?
 
-    public init(postgres: PostgresClient, logger: Logger) {
+    public init(postgres: PostgresClient, logger: Logger, lateHours: (@Sendable ([Int64]) async throws -> Void)? = nil) {
         self.postgres = postgres
         self.logger = logger
+        self.lateHours = lateHours
         self.generation = Self.generations.add(1, ordering: .relaxed).newValue
     }
 
@@ -114,11 +119,8 @@ public final class RollupWriter: Sendable {
             } else {
                 try await fold(.hour, series: lateSeries, times: lateMinutes)
             }
-            // SLO tallies of those hours were made without these minutes.
-            let lateHours = Array(Set(lateMinutes.map { RangePlan.floor($0, FoldLevel.hour.milliseconds) }))
-            try await postgres.query(
-                "DELETE FROM slo_hour_tally WHERE hour = ANY(ARRAY(SELECT to_timestamp(h / 1000.0) FROM UNNEST(\(lateHours)::int8[]) AS u(h)))",
-                logger: logger)
+            // Whatever was made of those hours before was made without these minutes.
+            try await lateHours?(Set(lateMinutes.map { RangePlan.floor($0, FoldLevel.hour.milliseconds) }).sorted())
             // Days already complete are refolded now; a day still in progress is folded when it ends.
             let dayMs = FoldLevel.day.milliseconds
             var doneSeries: [Int64] = [], doneTimes: [Int64] = []
@@ -259,35 +261,33 @@ public final class RollupWriter: Sendable {
     /// the level below: an hour is the sum of its minutes, a day the sum of its hours (UTC days;
     /// calendar windows in other zones combine hours at their edges).
     func fold(_ level: FoldLevel, series: [Int64], times: [Int64]) async throws {
-        var binds = PostgresBindings()
-        binds.append(series)
-        binds.append(times.map { RangePlan.floor($0, level.milliseconds) })
-        let sql = """
+        var sql = SQLBuilder()
+        let (ids, buckets) = (sql.bind(series), sql.bind(times.map { RangePlan.floor($0, level.milliseconds) }))
+        sql.append(
+            """
             INSERT INTO \(level.target) (series_id, bucket, increase, min, max, sum, count, last, last_at)
             SELECT r.series_id, k.start, \(Self.foldColumns)
-            FROM (SELECT DISTINCT s, to_timestamp(b / 1000.0) AS start FROM UNNEST($1::int8[], $2::int8[]) AS u(s, b)) AS k
+            FROM (SELECT DISTINCT s, to_timestamp(b / 1000.0) AS start FROM UNNEST(\(ids)::int8[], \(buckets)::int8[]) AS u(s, b)) AS k
             \(level.sourceOfSeries)
             GROUP BY r.series_id, k.start
             \(Self.foldUpsert)
-            """
-        try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            """)
+        try await postgres.query(sql.query, logger: logger)
     }
 
     /// Recomputes one whole hour (from its blocks) or day (from its hours) for every series
     /// with rows in it.
     func foldWhole(_ pending: Pending) async throws {
         guard pending.level == .day else { return try await foldHourFromBlocks(pending.bucket) }
-        var binds = PostgresBindings()
-        binds.append(pending.bucket)
-        let sql = """
-            INSERT INTO rollup_1d (series_id, bucket, increase, min, max, sum, count, last, last_at)
-            SELECT r.series_id, to_timestamp($1 / 1000.0), \(Self.foldColumns)
-            FROM rollup_1h r
-            WHERE r.bucket >= to_timestamp($1 / 1000.0) AND r.bucket < to_timestamp($1 / 1000.0) + interval '24 hours'
-            GROUP BY r.series_id
-            \(Self.foldUpsert)
+        try await postgres.query(
             """
-        try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            INSERT INTO rollup_1d (series_id, bucket, increase, min, max, sum, count, last, last_at)
+            SELECT r.series_id, to_timestamp(\(pending.bucket) / 1000.0), \(unescaped: Self.foldColumns)
+            FROM rollup_1h r
+            WHERE r.bucket >= to_timestamp(\(pending.bucket) / 1000.0) AND r.bucket < to_timestamp(\(pending.bucket) / 1000.0) + interval '24 hours'
+            GROUP BY r.series_id
+            \(unescaped: Self.foldUpsert)
+            """, logger: logger)
     }
 
     /// Ids of the given series, inserting the ones the database has not seen (one statement).

@@ -38,20 +38,19 @@ struct RowColumns {
     /// `INSERT INTO table ... SELECT ... FROM UNNEST(...) AS t(s, b, i, mn, mx, sm, c, l, la)`
     /// followed by `then` (a WHERE and an ON CONFLICT: our constants, never input).
     package func insert(into table: String, then tail: String) -> PostgresQuery {
-        var binds = PostgresBindings()
-        for column in [series, buckets] { binds.append(PackedArray(column)) }
-        for column in [increase, min, max, sum] { binds.append(PackedArray(column)) }
-        binds.append(PackedArray(count))
-        binds.append(PackedArray(last))
-        binds.append(PackedArray(lastAt))
-        let sql = """
+        var sql = SQLBuilder()
+        let (s, b) = (sql.bind(PackedArray(series)), sql.bind(PackedArray(buckets)))
+        let (i, mn, mx, sm) = (sql.bind(PackedArray(increase)), sql.bind(PackedArray(min)), sql.bind(PackedArray(max)), sql.bind(PackedArray(sum)))
+        let (c, l, la) = (sql.bind(PackedArray(count)), sql.bind(PackedArray(last)), sql.bind(PackedArray(lastAt)))
+        sql.append(
+            """
             INSERT INTO \(table) (series_id, bucket, increase, min, max, sum, count, last, last_at)
             SELECT s, to_timestamp(b / 1000.0), NULLIF(i, 'NaN'), NULLIF(mn, 'NaN'), NULLIF(mx, 'NaN'), NULLIF(sm, 'NaN'), c, l,
                    to_timestamp(la / 1000.0)
-            FROM UNNEST($1::int8[], $2::int8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::int8[], $8::float8[], $9::int8[])
+            FROM UNNEST(\(s)::int8[], \(b)::int8[], \(i)::float8[], \(mn)::float8[], \(mx)::float8[], \(sm)::float8[], \(c)::int8[], \(l)::float8[], \(la)::int8[])
                  AS t(s, b, i, mn, mx, sm, c, l, la)
             \(tail)
-            """
-        return PostgresQuery(unsafeSQL: sql, binds: binds)
+            """)
+        return sql.query
     }
 }
