@@ -101,7 +101,7 @@ struct DashboardPage: Sendable {
     static func card(_ service: ServiceDefinition, snapshot: SLOSnapshot?, period: String, label: String) -> String {
         let id = HTMLText.escape(service.id)
         let summary = snapshot?.periods[service.id]?[period]
-        let status = SLACardStatus(rawValue: PublicRoutes.status(of: service, in: snapshot).rawValue) ?? .unknown
+        let status = PublicRoutes.status(of: service, in: snapshot)
         let targets = PublicRoutes.targets(of: service)
         var out = "<li class=\"card\"><article aria-labelledby=\"s-\(id)\">\n<h3 id=\"s-\(id)\">\(HTMLText.escape(service.name))"
         if let agency = service.agency { out += " <span class=\"agency\">\(HTMLText.escape(agency))</span>" }
@@ -109,12 +109,12 @@ struct DashboardPage: Sendable {
             "</h3>\n<p class=\"status \(status.rawValue)\"><span aria-hidden=\"true\">\(status.symbol) </span>\(status.label(language: "en"))</p>\n<dl>"
         if let uptime = summary?.uptime {
             out += "<div><dt>Uptime</dt><dd><span class=\"value\">\(String(format: "%.2f", PublicRoutes.floorPercent(uptime))) %</span>"
-            if let target = targets["uptime_percent"] as? String { out += " <span class=\"target\">target \(HTMLText.escape(target)) %</span>" }
+            if let target = targets.uptimePercent { out += " <span class=\"target\">target \(HTMLText.escape(target)) %</span>" }
             out += "</dd></div>"
         }
         if let p50 = summary?.p50 {
             out += "<div><dt>Median latency</dt><dd><span class=\"value\">\(Self.milliseconds(p50))</span>"
-            if let latency = targets["latency_ms"] as? [String: Any], let below = latency["below"] as? Double {
+            if let below = targets.latency?.below {
                 out += " <span class=\"target\">target below \(Self.milliseconds(below))</span>"
             }
             out += "</dd></div>"
@@ -126,7 +126,7 @@ struct DashboardPage: Sendable {
         }
         if summary?.uptime == nil && summary?.p50 == nil { out += "<div><dt>Figures</dt><dd>No data for \(label) yet</dd></div>" }
         out += "</dl>\n"
-        out += strip(service, days: snapshot?.days[service.id] ?? [], target: targets["uptime_percent"] as? String)
+        out += strip(service, days: snapshot?.days[service.id] ?? [], target: targets.uptimePercent)
         out +=
             "<p class=\"links\"><a href=\"/public/v1/services/\(id)/sla?period=\(period)\">JSON<span class=\"sr\"> figures for \(HTMLText.escape(service.name))</span></a>"
         out +=

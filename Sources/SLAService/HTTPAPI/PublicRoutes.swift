@@ -77,7 +77,7 @@ struct PublicRoutes: Sendable {
                 cached("badge \(service.id) \(period) \(language)") {
                     let snapshot = store.snapshot
                     let summary = snapshot?.periods[service.id]?[period]
-                    let status = SLACardStatus(rawValue: Self.status(of: service, in: snapshot).rawValue) ?? .unknown
+                    let status = Self.status(of: service, in: snapshot)
                     let badge = SLABadge(
                         name: service.name, status: status, uptimePercent: summary?.uptime.map { Self.floorPercent($0) },
                         period: SLABadge.periodLabel(period, language: language), language: language)
@@ -198,7 +198,7 @@ struct PublicRoutes: Sendable {
             }
         case .failure(let error):
             status = error.status
-            let detail: [String: Any] = ["status": Int(error.status.code), "message": error.message]
+            let detail = Self.tree(PublicError(status: Int(error.status.code), message: error.message))
             data = xml ? Self.encode(detail, root: "error", xml: true) : Self.encode(["error": detail], root: "error", xml: false)
             contentType = xml ? "application/xml; charset=utf-8" : "application/json"
         }
@@ -209,14 +209,12 @@ struct PublicRoutes: Sendable {
 
     func list() -> Result<Any, APIError> {
         let snapshot = store.snapshot
-        var out = header(snapshot)
-        out["services"] = services.map { service in
-            [
-                "id": service.id, "name": service.name, "agency": service.agency as Any? ?? NSNull(), "time_zone": service.timeZone,
-                "status": Self.status(of: service, in: snapshot).rawValue, "sla": "/public/v1/services/\(service.id)/sla",
-            ] as [String: Any]
+        let entries = services.map { service in
+            PublicServiceList.Entry(
+                id: service.id, name: service.name, agency: service.agency, timeZone: service.timeZone,
+                status: Self.status(of: service, in: snapshot), sla: "/public/v1/services/\(service.id)/sla")
         }
-        return .success(out)
+        return .success(Self.tree(PublicServiceList(header: header(snapshot), services: entries)))
     }
 
     /// The page as it stood at `at`: history is not in memory, so this one reads the rollups
@@ -278,31 +276,25 @@ struct PublicRoutes: Sendable {
             return .failure(APIError(.notFound, "no figures for \(period); months available: \(known.joined(separator: ", "))"))
         }
         let zone = service.zone
-        var out = header(snapshot)
-        out["service"] = ["id": service.id, "name": service.name, "agency": service.agency as Any? ?? NSNull()]
-        if let summary {
-            out["period"] = [
-                "name": period, "start": SLOStatus.rfc3339(summary.span.start), "end": SLOStatus.rfc3339(summary.span.end),
-                "start_local": Self.local(summary.span.start, zone), "end_local": Self.local(summary.span.end, zone), "time_zone": service.timeZone,
-            ]
-        } else {
-            out["period"] = ["name": period, "time_zone": service.timeZone]
+        let bounds = summary.map { summary in
+            PublicSLA.Period.Bounds(
+                start: SLOStatus.rfc3339(summary.span.start), end: SLOStatus.rfc3339(summary.span.end),
+                startLocal: Self.local(summary.span.start, zone), endLocal: Self.local(summary.span.end, zone))
         }
-        out["status"] = Self.status(of: service, in: snapshot).rawValue
-        out["uptime_percent"] = summary?.uptime.map { Self.floorPercent($0) as Any } ?? NSNull()
-        out["latency_ms"] = ["p50": summary?.p50.map { $0 as Any } ?? NSNull(), "p95": summary?.p95.map { $0 as Any } ?? NSNull()]
-        out["targets"] = Self.targets(of: service)
-        out["slos"] = service.slos.map { slo -> [String: Any] in
+        let slos = service.slos.map { slo in
             let status = snapshot?.entry(service: service.id, slo: slo.id)?.status
-            return [
-                "id": slo.id, "objective_percent": NSDecimalNumber(decimal: slo.objective).stringValue,
-                "attainment_percent": status?.attainment.map { Self.floorPercent($0) as Any } ?? NSNull(),
-                "error_budget_remaining_ratio": status?.budgetRemaining.map { $0.isFinite ? $0 as Any : -1 as Any } ?? NSNull(),
-                "burn_rate_1h": status?.burnRates[.h1].map { $0 as Any } ?? NSNull(),
-                "window": status.map { ["start": SLOStatus.rfc3339($0.window.start), "end": SLOStatus.rfc3339($0.window.end)] as Any } ?? NSNull(),
-            ]
+            return PublicSLA.SLO(
+                id: slo.id, objectivePercent: NSDecimalNumber(decimal: slo.objective).stringValue,
+                attainmentPercent: status?.attainment.map(Self.floorPercent),
+                errorBudgetRemainingRatio: status?.budgetRemaining.map { $0.isFinite ? $0 : -1 }, burnRate1h: status?.burnRates[.h1],
+                window: status.map { .init(start: SLOStatus.rfc3339($0.window.start), end: SLOStatus.rfc3339($0.window.end)) })
         }
-        return .success(out)
+        let document = PublicSLA(
+            header: header(snapshot), service: .init(id: service.id, name: service.name, agency: service.agency),
+            period: .init(name: period, bounds: bounds, timeZone: service.timeZone), status: Self.status(of: service, in: snapshot),
+            uptimePercent: summary?.uptime.map(Self.floorPercent), latency: .init(p50: summary?.p50, p95: summary?.p95),
+            targets: Self.targets(of: service), slos: slos)
+        return .success(Self.tree(document))
     }
 
     /// A rendered answer of fixed bytes (`ops-sla-card.js`, a badge) with the public headers.
@@ -322,29 +314,32 @@ struct PublicRoutes: Sendable {
 
     /// What `service` promises, as the card shows it beside its figures: the objective of the
     /// SLO behind its uptime (its first ratio SLO, else a probe SLO) and its first latency bound.
-    static func targets(of service: ServiceDefinition) -> [String: Any] {
+    static func targets(of service: ServiceDefinition) -> PublicSLA.Targets {
         let availability = service.slos.first { if case .ratio = $0.sli { true } else { false } } ?? service.slos.first { $0.sli == .probe }
-        var latency: Any = NSNull()
+        var latency: PublicSLA.Targets.LatencyTarget?
         for slo in service.slos {
             if case .latency(_, let percentile, let below) = slo.sli {
-                latency = ["percentile": percentile.map { NSDecimalNumber(decimal: $0).doubleValue as Any } ?? NSNull(), "below": below]
+                latency = .init(percentile: percentile.map { NSDecimalNumber(decimal: $0).doubleValue }, below: below)
                 break
             }
         }
-        return ["uptime_percent": availability.map { NSDecimalNumber(decimal: $0.objective).stringValue as Any } ?? NSNull(), "latency_ms": latency]
+        return PublicSLA.Targets(uptimePercent: availability.map { NSDecimalNumber(decimal: $0.objective).stringValue }, latency: latency)
     }
 
     /// What every answer says of the snapshot behind it: when it was made, and, when it is
     /// stale (the database is away), how old it is. A fresh answer stays the same bytes until the
     /// next evaluation, so its ETag does.
-    package func header(_ snapshot: SLOSnapshot?) -> [String: Any] {
+    package func header(_ snapshot: SLOSnapshot?) -> PublicHeader {
         // Before the first evaluation nothing is stale: the server is starting.
-        guard let snapshot else { return ["generated_at": NSNull(), "stale": false, "age_seconds": NSNull(), "starting": true] }
-        return [
-            "generated_at": SLOStatus.rfc3339(snapshot.evaluatedAt), "stale": snapshot.stale,
-            "age_seconds": snapshot.stale ? max(0, (now() - snapshot.evaluatedAt) / 1000) as Any : NSNull(),
-        ]
+        guard let snapshot else { return PublicHeader(generatedAt: nil, stale: false, ageSeconds: nil, starting: true) }
+        return PublicHeader(
+            generatedAt: SLOStatus.rfc3339(snapshot.evaluatedAt), stale: snapshot.stale,
+            ageSeconds: snapshot.stale ? max(0, (now() - snapshot.evaluatedAt) / 1000) : nil)
     }
+
+    /// A document as the tree both representations are written from (`encode`). Our documents
+    /// hold plain values only: encoding them cannot fail.
+    static func tree(_ document: some Encodable) -> Any { (try? PublicTree.of(document)) ?? [String: Any]() }
 
     /// The answer's bytes; a figure that is not finite is unknown (`null` in JSON, left out of XML).
     static func encode(_ object: Any, root: String, xml: Bool) -> Data {
@@ -354,11 +349,9 @@ struct PublicRoutes: Sendable {
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 
-    enum Status: String { case operational, degraded, breaching, unknown }
-
     /// `breaching` when an SLO has spent more than its budget; `degraded` when an alert condition
     /// fires; `unknown` without figures (none yet, none with data, or stale for over 5 minutes).
-    package static func status(of service: ServiceDefinition, in snapshot: SLOSnapshot?) -> Status {
+    package static func status(of service: ServiceDefinition, in snapshot: SLOSnapshot?) -> SLACardStatus {
         guard let snapshot else { return .unknown }
         let statuses = snapshot.entries.filter { $0.service == service.id }.compactMap(\.status).filter { $0.attainment != nil }
         if statuses.isEmpty || (snapshot.stale && WallClock.now() - snapshot.evaluatedAt > 300_000) { return .unknown }
