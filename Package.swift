@@ -1,6 +1,41 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The products the targets use, named once.
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let connectionPool = Target.Dependency.product(name: "_ConnectionPoolModule", package: "postgres-nio")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioEmbedded = Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let nioHTTPCompression = Target.Dependency.product(name: "NIOHTTPCompression", package: "swift-nio-extras")
+let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let serviceLifecycleTestKit = Target.Dependency.product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+
+/// One module of the service, in its folder under Sources/SLAService/. The arrows between them go
+/// one way (docs/architecture.md); scripts/check-architecture.py checks every import against them.
+func service(_ name: String, folder: String? = nil, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Sources/SLAService/\(folder ?? name)")
+}
+
+/// Every module of the service, for what sits above them all (the CLI, its tests, a benchmark).
+let allOfTheService: [Target.Dependency] = [
+    "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService",
+]
+
 let package = Package(
     name: "hms-ops",
     platforms: [.macOS(.v15)],
@@ -24,129 +59,38 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
-        // The service, in modules whose arrows go one way (docs/architecture.md; Tests/architecture
-        // checks every import against them): Core at the bottom, the composition (SLAService) on top.
-        .target(
-            name: "Core", dependencies: ["CProcessShims", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Sources/SLAService/Core"),
-        .target(name: "Exposition", dependencies: ["Core"], path: "Sources/SLAService/Exposition"),
-        .target(
-            name: "Config", dependencies: ["Core", "CostModel", .product(name: "Yams", package: "Yams")],
-            path: "Sources/SLAService/Config"),
-        .target(
-            name: "Storage",
-            dependencies: [
-                "Core", "Exposition", "Config", "CProcessShims",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/SLAService/Storage"),
-        .target(
-            name: "Ingest",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "CZlib",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/SLAService/Ingest"),
-        .target(
-            name: "Backfill",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Sources/SLAService/Backfill"),
-        .target(
-            name: "SLOEngine",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "CostModel",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/SLAService/SLOEngine"),
-        .target(
-            name: "HTTPAPI",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "SLOEngine", "Widgets", "ReportGen",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/SLAService/HTTPAPI"),
-        .target(
-            name: "DemoService",
-            dependencies: [
-                "Core", "Config", "HTTPAPI",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/SLAService/DemoService"),
-        .target(
-            name: "SLAService",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            path: "Sources/SLAService/App"),
+        // The service: Core at the bottom, the composition (module SLAService, folder App) on top.
+        service("Core", ["CProcessShims", crypto]),
+        service("Exposition", ["Core"]),
+        service("Config", ["Core", "CostModel", yams]),
+        service("Storage", ["Core", "Exposition", "Config", "CProcessShims", postgres, connectionPool, logging, nioCore, nioSSL, serviceLifecycle]),
+        service(
+            "Ingest",
+            ["Core", "Exposition", "Config", "Storage", "CZlib", asyncHTTPClient, logging, metrics, nioCore, nioPosix, nioHTTP1, serviceLifecycle]),
+        service("Backfill", ["Core", "Exposition", "Config", "Storage", "Ingest", asyncHTTPClient, crypto, logging, nioCore, postgres]),
+        service("SLOEngine", ["Core", "Exposition", "Config", "Storage", "CostModel", crypto, logging, metrics, postgres, serviceLifecycle]),
+        service(
+            "HTTPAPI",
+            [
+                "Core", "Exposition", "Config", "Storage", "Ingest", "SLOEngine", "Widgets", "ReportGen", crypto, httpTypes, hummingbird, logging,
+                metrics, nioCore, nioHTTPTypes, nioHTTPCompression, postgres, prometheus, serviceLifecycle,
+            ]),
+        service("DemoService", ["Core", "Config", "HTTPAPI", asyncHTTPClient, hummingbird, logging, metrics, prometheus, serviceLifecycle]),
+        service(
+            "SLAService", folder: "App",
+            [
+                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", hummingbird, logging, metrics,
+                nioCore, postgres, prometheus, serviceLifecycle, unixSignals,
+            ]),
         .target(name: "CProcessShims"),
         // The system's zlib (Debian's zlib1g-dev, which Swift itself needs), for gzip answers.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CostModel"),
         .target(name: "Widgets", resources: [.copy("Resources/ops-sla-card.js")]),
         .target(name: "ReportGen", dependencies: ["Core"]),
-        .executableTarget(
-            name: "hms-ops",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
+        .executableTarget(name: "hms-ops", dependencies: allOfTheService + [argumentParser, logging, metrics, prometheus, serviceLifecycle]),
         .executableTarget(name: "parse-bench", dependencies: ["Exposition"], path: "benchmarks/ingest/parse-bench"),
-        .executableTarget(
-            name: "slo-bench",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService",
-                .product(name: "Logging", package: "swift-log"),
-            ], path: "benchmarks/api/slo-bench"),
+        .executableTarget(name: "slo-bench", dependencies: allOfTheService + [logging], path: "benchmarks/api/slo-bench"),
         // Each module's own suites: no PostgreSQL, no network, no browser (`make unit`).
         // TestSupport: the fixtures' folder and helpers the suites share.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -156,34 +100,18 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Core", "Exposition", "Config", "Storage", "Ingest", "TestSupport"]),
         .testTarget(name: "SLOEngineTests", dependencies: ["Core", "Exposition", "Config", "Storage", "Ingest", "SLOEngine"]),
         .testTarget(
-            name: "HTTPAPITests",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "SLOEngine", "HTTPAPI",
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
+            name: "HTTPAPITests", dependencies: ["Core", "Exposition", "Config", "Storage", "Ingest", "SLOEngine", "HTTPAPI", nioEmbedded],
             exclude: ["Golden"]),
         .testTarget(
             name: "SLAServiceTests",
-            dependencies: [
-                "Core", "Config", "Storage", "Ingest", "DemoService", "SLAService",
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ]
-        ),
+            dependencies: ["Core", "Config", "Storage", "Ingest", "DemoService", "SLAService", serviceLifecycleTestKit, metrics]),
         .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
         .testTarget(name: "WidgetsTests", dependencies: ["Widgets"], exclude: ["Golden"]),
+        // The rest: a real PostgreSQL, the binary as a subprocess, a real Prometheus, Python peers.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService", "hms-ops",
-                "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: allOfTheService + [
+                "hms-ops", "TestSupport", hummingbirdTesting, prometheus, postgres, asyncHTTPClient, nioCore, nioEmbedded, nioPosix,
             ]
         ),
     ],

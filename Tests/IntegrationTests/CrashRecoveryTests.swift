@@ -16,13 +16,32 @@ import Testing
 /// so a minute passes every second: nobody waits for real minutes.
 @Suite("kill -9 of the collector")
 struct CrashRecoveryTests {
-    /// What the target served, in order: the counter and the gauge (the scrape's number).
+    /// What the target served, in order: the counter and the gauge (the scrape's number); and
+    /// whoever waits for a scrape (`scraped(atLeast:)`) is woken by it.
     final class Served: Sendable {
-        let values = Mutex<[Double]>([])
+        struct State {
+            var values: [Double] = []
+            var waiting: [(count: Int, wake: CheckedContinuation<Void, Never>)] = []
+        }
+        let state = Mutex(State())
+        var values: [Double] { state.withLock { $0.values } }
+
         func next() -> (counter: Double, gauge: Int) {
-            values.withLock { values in
-                values.append((values.last ?? 1_000) + Double(Int.random(in: 1...9)))
-                return (values.last!, values.count)
+            state.withLock { state in
+                state.values.append((state.values.last ?? 1_000) + Double(Int.random(in: 1...9)))
+                let count = state.values.count
+                for waiter in state.waiting where waiter.count <= count { waiter.wake.resume() }
+                state.waiting.removeAll { $0.count <= count }
+                return (state.values.last!, count)
+            }
+        }
+
+        /// Returns once the target has served `count` scrapes in all.
+        func scraped(atLeast count: Int) async {
+            await withCheckedContinuation { wake in
+                state.withLock { state in
+                    if state.values.count >= count { wake.resume() } else { state.waiting.append((count, wake)) }
+                }
             }
         }
     }
@@ -71,8 +90,10 @@ struct CrashRecoveryTests {
             for round in 0...kills {
                 let server = try Subprocess(["serve", "--config", folder + "/hms-ops.yaml"], environment: ["HMS_OPS_TEST_CLOCK": clock])
                 #expect(try await server.waitFor("Dashboard running at"), "round \(round): \(server.text)")
-                // Anywhere in a minute, and across closes and flushes.
-                try await Task.sleep(for: .milliseconds(Int.random(in: 3_000...9_000)))
+                // Anywhere in a minute, and across closes and flushes: while the 3rd to 9th scrape of
+                // this round is answered (each a minute of the warped clock), not after a set time.
+                let goal = served.values.count + Int.random(in: 3...9)
+                try await withDeadline(.seconds(60)) { await served.scraped(atLeast: goal) }
                 if round < kills {
                     server.signal(SIGKILL)
                 } else {
@@ -83,7 +104,7 @@ struct CrashRecoveryTests {
             await group.triggerGracefulShutdown()
         }
 
-        let values = served.values.withLock { $0 }
+        let values = served.values
         try await TestDatabase.withClient(url) { client in
             let rows = try await client.query(
                 """

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Logging
 import PostgresNIO
@@ -67,21 +68,16 @@ public final class DatabaseHealth: Service, Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let answer = OneShot<Bool>()
-        // The query runs unstructured: a driver waiting on a dead server may ignore cancellation
-        // for a long time, and the check must not wait with it.
+        // The query is not waited for past the timeout: a driver waiting on a dead server may
+        // ignore cancellation for a long time, and the check must not wait with it. It clears
+        // `inFlight` whenever it does end, so no second check piles onto a hung one.
         let logger = self.logger
-        Task {
-            let ok = (try? await postgres.query("SELECT 1", logger: logger)) != nil
-            self.inFlight.withLock { $0 = false }
-            answer.resolve(ok)
-        }
-        let timeout = self.timeout
-        Task {
-            try? await Task.sleep(for: timeout)
-            answer.resolve(false)
-        }
-        let reachable = await answer.value
+        let reachable =
+            (try? await withDeadline(timeout) {
+                let ok = (try? await postgres.query("SELECT 1", logger: logger)) != nil
+                self.inFlight.withLock { $0 = false }
+                return ok
+            }) ?? false
         let elapsed = clock.now - start
         let outcome = State(reachable: reachable, latencyMilliseconds: reachable ? Self.milliseconds(elapsed) : nil, checkedAt: Date())
         record(outcome, ticket: ticket)
@@ -113,34 +109,6 @@ public final class DatabaseHealth: Service, Sendable {
                 logger.info("database reachable")
             } else {
                 logger.warning("database unreachable")
-            }
-        }
-    }
-}
-
-/// A value delivered once, by whichever of several racers gets there first.
-final class OneShot<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
-
-    func resolve(_ value: Value) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Value, Never>] in
-            guard state.value == nil else { return [] }
-            state.value = value
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: value) }
-    }
-
-    package var value: Value {
-        get async {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> Value? in
-                    if let value = state.value { return value }
-                    state.waiters.append(continuation)
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
             }
         }
     }
