@@ -15,12 +15,25 @@ package struct PublicHeader: Sendable, Equatable {
         self.starting = starting
     }
 
-    /// Its fields beside the document's own, at the top level of the answer.
-    func encode(into container: inout KeyedEncodingContainer<PublicKey>) throws {
-        try container.encode(generatedAt, forKey: "generated_at")
-        try container.encode(stale, forKey: "stale")
-        try container.encode(ageSeconds, forKey: "age_seconds")
-        if starting { try container.encode(true, forKey: "starting") }
+    /// Its fields, beside the document's own at the top level of the answer.
+    var fields: [PublicField] {
+        [("generated_at", generatedAt), ("stale", stale), ("age_seconds", ageSeconds)] + (starting ? [("starting", true)] : [])
+    }
+}
+
+/// A field of a public answer: its name (`snake_case`, as the schemas write it) and its value
+/// (nil is `null` in JSON, left out of XML).
+package typealias PublicField = (name: String, value: any Encodable & Sendable)
+
+/// A part of a public answer, written as its fields in order.
+package protocol PublicFields: Encodable {
+    var fields: [PublicField] { get }
+}
+
+extension PublicFields {
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: PublicKey.self)
+        for field in fields { try container.encode(field.value, forKey: PublicKey(stringValue: field.name)) }
     }
 }
 

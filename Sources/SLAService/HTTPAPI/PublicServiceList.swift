@@ -2,11 +2,11 @@ import Widgets
 
 /// `GET /public/v1/services`: the public services and each one's status word (schema
 /// `services.json`, `services.xsd`).
-package struct PublicServiceList: Encodable, Sendable {
+package struct PublicServiceList: PublicFields, Sendable {
     package var header: PublicHeader
     package var services: [Entry]
 
-    package struct Entry: Encodable, Sendable {
+    package struct Entry: PublicFields, Sendable {
         package var id: String
         package var name: String
         package var agency: String?
@@ -15,20 +15,10 @@ package struct PublicServiceList: Encodable, Sendable {
         /// The path of its SLA answer.
         package var sla: String
 
-        package func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: PublicKey.self)
-            try container.encode(id, forKey: "id")
-            try container.encode(name, forKey: "name")
-            try container.encode(agency, forKey: "agency")
-            try container.encode(timeZone, forKey: "time_zone")
-            try container.encode(status, forKey: "status")
-            try container.encode(sla, forKey: "sla")
+        package var fields: [PublicField] {
+            [("id", id), ("name", name), ("agency", agency), ("time_zone", timeZone), ("status", status), ("sla", sla)]
         }
     }
 
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: PublicKey.self)
-        try header.encode(into: &container)
-        try container.encode(services, forKey: "services")
-    }
+    package var fields: [PublicField] { header.fields + [("services", services)] }
 }
