@@ -35,6 +35,8 @@ ALLOWED = {
 OURS = set(ALLOWED)
 # The C shims are leaves anyone below the composition may use.
 LEAVES = {"CProcessShims", "CZlib"}
+# Targets outside the service that may use any of it: benchmarks and the tests' shared helpers.
+OUTSIDE = {"parse-bench", "slo-bench", "TestSupport"}
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,7 +63,7 @@ def check_sources(offences):
                 file = os.path.join(directory, name)
                 with open(file, encoding="utf-8") as handle:
                     for number, line in enumerate(handle, 1):
-                        found = re.match(r"^\s*(?:@testable\s+|@_exported\s+|(?:public|package|internal)\s+)*import\s+(?:\w+\s+)?(\w+)", line)
+                        found = re.match(r"^\s*(?:@[\w]+(?:\([^)]*\))?\s+|(?:public|package|internal|private|fileprivate)\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?(\w+)", line)
                         if not found:
                             continue
                         imported = found.group(1)
@@ -71,7 +73,10 @@ def check_sources(offences):
                                 f"which is not below it (allowed: {', '.join(sorted(ALLOWED[module])) or 'none'})")
 
 
-SQL = re.compile(r"\b(SELECT\s+\S+.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \w+ SET|CREATE (TABLE|INDEX|FUNCTION)|unsafeSQL)\b")
+SQL = re.compile(
+    r"\b(SELECT\s|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[\w.]+\s+SET|(CREATE|DROP|ALTER)\s+(TABLE|INDEX|FUNCTION|DATABASE|VIEW)"
+    r"|TRUNCATE\s|COPY\s+\w+\s+(FROM|TO)\b|COMMIT\b|ROLLBACK\b)"
+    r"|unsafeSQL|PostgresQuery\(|SQLBuilder\(|\b(postgres|client|connection)\.query\(")
 
 
 def check_sql(offences):
@@ -92,16 +97,18 @@ def check_package(offences):
     """Each target's quoted dependencies (our modules; products are named constants) against the arrows."""
     with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
         text = handle.read()
-    for found in re.finditer(r'(?:\bservice\(|\.(?:target|executableTarget)\(\s*name:\s*)"([\w-]+)"', text):
+    for found in re.finditer(r'(?:\bservice\(\s*|\.(?:target|executableTarget|testTarget|systemLibrary)\(\s*name:\s*)"([\w-]+)"', text):
         name = found.group(1)
         depth, end = 1, found.end()
         while depth and end < len(text):  # the call's closing parenthesis
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             end += 1
         call = text[found.end() : end]
-        if name not in ALLOWED:
-            continue
         line = text[: found.start()].count("\n") + 1
+        if name not in ALLOWED:
+            if not (name in LEAVES or name in OUTSIDE or name.endswith("Tests")):
+                offences.append(f"Package.swift:{line}: target {name} is not in scripts/check-architecture.py: give it its arrows")
+            continue
         deps = set(re.findall(r'"([\w-]+)"', re.sub(r'(path|folder):\s*"[^"]*"', "", call)))
         if "allOfTheService" in call:
             deps |= set(re.findall(r'"([\w-]+)"', text[text.index("let allOfTheService") :].split("]", 1)[0]))

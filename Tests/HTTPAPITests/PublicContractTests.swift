@@ -131,7 +131,8 @@ struct PublicContractTests {
         sla.latency = .init(p50: nil, p95: nil)
         sla.targets = .init(uptimePercent: nil, latency: nil)
         sla.slos = [
-            .init(id: "a", objectivePercent: "99.9", attainmentPercent: .nan, errorBudgetRemainingRatio: nil, burnRate1h: .infinity, window: nil)
+            .init(
+                id: "a", objectivePercent: "99.9", attainmentPercent: .nan, errorBudgetRemainingRatio: -.infinity, burnRate1h: .infinity, window: nil)
         ]
         let tree = try #require(try PublicTree.of(sla) as? [String: Any])
         let schema = try Self.jsonSchema(PublicSchemas.all["sla.json"]!)
@@ -144,5 +145,8 @@ struct PublicContractTests {
         #expect(text.contains("\"uptime_percent\":null"))
         let xml = String(decoding: PublicRoutes.encode(tree, root: "sla", xml: true), as: UTF8.self)
         #expect(!xml.contains("<uptime_percent>") && xml.contains("<status>operational</status>"))
+        // A budget that is not finite is spent: -1, an integer, in both representations.
+        #expect(text.contains("\"error_budget_remaining_ratio\":-1,"))
+        #expect(xml.contains("<error_budget_remaining_ratio>-1</error_budget_remaining_ratio>"))
     }
 }

@@ -1,17 +1,5 @@
-import Config
-import Core
-import CoreMetrics
-import DemoService
 import Foundation
-import HTTPAPI
-import Hummingbird
-import Ingest
 import Logging
-import PostgresNIO
-import Prometheus
-import SLOEngine
-import ServiceLifecycle
-import Storage
 
 extension Logger {
     /// A copy with one more metadata value, for a component's own logger.

@@ -1,6 +1,4 @@
 import Core
-import Exposition
-import Ingest
 
 /// Why an import stopped.
 public struct ImportError: UserFacing, Sendable, CustomStringConvertible {

@@ -1,9 +1,3 @@
-import Config
-import Core
-import Ingest
-import Logging
-import Storage
-
 /// What an import read and what it did with it.
 public struct ImportSummary: Sendable, Equatable {
     /// Samples read from the source.

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// An uptime check: an HTTP GET whose status, latency and optionally body are judged.

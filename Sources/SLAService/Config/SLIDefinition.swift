@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// How good events are told from bad ones.

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// A service level objective: a target percentage of good events or minutes over a window.

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// The period an objective is judged over.

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// One online service an agency runs and publishes promises for.

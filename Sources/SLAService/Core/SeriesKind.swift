@@ -1,6 +1,4 @@
-import Crypto
 import Foundation
-import Synchronization
 
 /// How a series' samples are folded into minutes.
 public enum SeriesKind: String, Sendable, Codable, CaseIterable {

@@ -1,8 +1,5 @@
 import Core
 import Foundation
-import HTTPAPI
-import Hummingbird
-import Logging
 
 /// The demo service cannot start as asked.
 public struct DemoServiceError: UserFacing, Sendable, CustomStringConvertible {

@@ -1,5 +1,3 @@
-import Core
-
 /// The outcome of parsing: the families read and every error found (at most a bounded number).
 public struct Exposition: Sendable {
     public var format: ExpositionFormat

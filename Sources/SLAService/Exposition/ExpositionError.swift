@@ -1,5 +1,3 @@
-import Core
-
 /// What was wrong with one line of an exposition.
 public struct ExpositionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line number; 0 for the exposition as a whole.

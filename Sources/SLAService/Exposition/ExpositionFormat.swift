@@ -1,5 +1,3 @@
-import Core
-
 /// Which text format an exposition is written in.
 public enum ExpositionFormat: String, Sendable, Codable {
     /// Prometheus text format 0.0.4 (`text/plain; version=0.0.4`); timestamps in milliseconds.

@@ -1,5 +1,3 @@
-import Core
-
 /// What the parser keeps about a family while reading it.
 struct FamilyState {
     package var typed = false

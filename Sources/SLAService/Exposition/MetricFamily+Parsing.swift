@@ -1,5 +1,3 @@
-import Core
-
 #if canImport(Glibc)
     import Glibc
 #else

@@ -1,5 +1,3 @@
-import Core
-
 /// A metric family: metadata and its samples, in exposition order.
 public struct MetricFamily: Sendable, Equatable {
     public var name: String

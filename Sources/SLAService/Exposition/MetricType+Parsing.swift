@@ -1,5 +1,3 @@
-import Core
-
 extension MetricType {
     /// Suffixes of the sample names a family of this type owns ("" is the bare name). A switch
     /// over constant arrays: the parser asks for them per sample.

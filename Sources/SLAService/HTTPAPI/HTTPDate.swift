@@ -1,11 +1,4 @@
-import Config
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdCore
-import Logging
-import NIOCore
-import SLOEngine
 
 /// RFC 9110's IMF-fixdate for the `Date` header.
 enum HTTPDate {

@@ -1,11 +1,6 @@
-import Config
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdCore
-import Logging
 import NIOCore
-import SLOEngine
 
 /// Answers the public API's already-rendered answers from the connection's bytes, before NIO's
 /// HTTP/1 parser: `GET /public/v1/services[.xml]` and `GET /public/v1/services/{id}/sla[.xml]

@@ -1,7 +1,5 @@
 import Config
 import Foundation
-import HTTPTypes
-import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore

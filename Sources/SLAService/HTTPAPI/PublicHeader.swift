@@ -39,12 +39,11 @@ extension PublicFields {
 
 /// A field of a public answer, by its name in the JSON and the XML (`snake_case`, as the
 /// schemas write it).
-package struct PublicKey: CodingKey, ExpressibleByStringLiteral {
+package struct PublicKey: CodingKey {
     package var stringValue: String
     package var intValue: Int? { nil }
     package init(stringValue: String) { self.stringValue = stringValue }
     package init?(intValue: Int) { nil }
-    package init(stringLiteral value: String) { stringValue = value }
 }
 
 /// A figure as the answers show it: a number that is not finite is unknown (null in JSON,

@@ -1,11 +1,4 @@
-import Config
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdCore
-import Logging
-import NIOCore
-import SLOEngine
 
 extension PublicRoutes {
     /// The rendered answer for a GET of `target` (path and query, as sent) and its route's

@@ -286,7 +286,7 @@ struct PublicRoutes: Sendable {
             return PublicSLA.SLO(
                 id: slo.id, objectivePercent: NSDecimalNumber(decimal: slo.objective).stringValue,
                 attainmentPercent: status?.attainment.map(Self.floorPercent),
-                errorBudgetRemainingRatio: status?.budgetRemaining.map { $0.isFinite ? $0 : -1 }, burnRate1h: status?.burnRates[.h1],
+                errorBudgetRemainingRatio: status?.budgetRemaining, burnRate1h: status?.burnRates[.h1],
                 window: status.map { .init(start: SLOStatus.rfc3339($0.window.start), end: SLOStatus.rfc3339($0.window.end)) })
         }
         let document = PublicSLA(

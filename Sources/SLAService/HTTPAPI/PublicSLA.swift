@@ -76,10 +76,17 @@ package struct PublicSLA: PublicFields, Sendable {
             package var end: String
         }
 
+        /// The budget left as a share of the whole; a budget that is not finite (an objective of
+        /// 100 %) is spent: -1, an integer, as the answers have always written it.
+        var remaining: any Encodable & Sendable {
+            guard let ratio = errorBudgetRemainingRatio else { return Double?.none }
+            return ratio.isFinite ? ratio : -1
+        }
+
         package var fields: [PublicField] {
             [
                 ("id", id), ("objective_percent", objectivePercent), ("attainment_percent", finite(attainmentPercent)),
-                ("error_budget_remaining_ratio", finite(errorBudgetRemainingRatio)), ("burn_rate_1h", finite(burnRate1h)), ("window", window),
+                ("error_budget_remaining_ratio", remaining), ("burn_rate_1h", finite(burnRate1h)), ("window", window),
             ]
         }
     }

@@ -1,11 +1,4 @@
-import Config
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdCore
-import Logging
-import NIOCore
-import SLOEngine
 
 /// The head of a plain `GET` the fast path may answer, read strictly from raw bytes: the whole
 /// head present, `GET <target> HTTP/1.1`, well-formed header lines of visible ASCII, no body

@@ -1,8 +1,6 @@
 import Dispatch
 import HTTPTypes
 import Hummingbird
-import Metrics
-import Synchronization
 
 /// Counts requests and times them per route, method and status (`hb_requests_total`,
 /// `http_server_request_duration_seconds`, `hb_request_errors_total`: the names Hummingbird's

@@ -1,11 +1,7 @@
-import Config
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdCore
-import Logging
 import NIOCore
-import SLOEngine
 
 /// A cached answer's status line and headers as the router writes them (the answer's own, its
 /// length, the security middleware's, in NIO's order), without `Date` and `Server`, which

@@ -1,11 +1,5 @@
-import Config
-import Core
-import CoreMetrics
 import Foundation
-import Logging
 import ServiceLifecycle
-import Storage
-import Synchronization
 
 /// Flushes the pipeline every few seconds; on shutdown, one last flush of what has closed.
 public struct IngestFlusher: Service {

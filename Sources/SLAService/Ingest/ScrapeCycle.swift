@@ -8,7 +8,7 @@ import NIOCore
 /// collector's CPU. Only the first scrapes, which must wait for the stored baselines, and a
 /// redirect (AsyncHTTPClient's to follow) leave the loop for a task and come back to it.
 ///
-/// `@unchecked Sendable`: everything it changes (`reader`, `recorder`, `timer`, `stopped`) is
+/// `@unchecked Sendable`: everything it changes (`reader`, `recorder`, `timer`, `schedule`) is
 /// touched only on its connection's event loop (`start` and `stop` hop there).
 final class ScrapeCycle: @unchecked Sendable {
     package let check: TargetChecker.Check
@@ -19,7 +19,9 @@ final class ScrapeCycle: @unchecked Sendable {
     private var recorder: TargetChecker.Recorder
     /// The next scrape, while one is waiting.
     private var timer: Scheduled<Void>?
-    private var stopped = false
+    /// When the next scrape comes (and whether any will).
+    private var schedule: ScrapeSchedule<SystemRandomNumberGenerator>
+    private var stopped: Bool { schedule.isStopped }
 
     package init(check: TargetChecker.Check, connection: ScrapeConnection, checker: TargetChecker) {
         self.check = check
@@ -27,28 +29,28 @@ final class ScrapeCycle: @unchecked Sendable {
         pipeline = checker.pipeline
         reader = ScrapeReader(targetLabels: TargetChecker.targetLabels(check), honorLabels: check.honorLabels)
         recorder = TargetChecker.Recorder(check: check, checker: checker)
+        schedule = ScrapeSchedule(interval: check.interval.duration)
     }
 
-    /// The first scrape comes at a random point of the first interval (`TargetChecker.firstPause`).
+    /// The first scrape comes at a random point of the first interval (`ScrapeSchedule`).
     package func start() {
-        let delay = TargetChecker.firstPause(interval: check.interval)
-        eventLoop.execute { self.schedule(after: delay) }
+        eventLoop.execute { self.follow(self.schedule.handle(.started)) }
     }
 
     /// Ends the cycle: no scrape starts after the returned future completes, and one under way
     /// is dropped (the connection closes under it). A server stopping is not a target down.
     package func stop() -> EventLoopFuture<Void> {
         eventLoop.submit {
-            self.stopped = true
+            _ = self.schedule.handle(.stopped)
             self.timer?.cancel()
             self.timer = nil
             self.connection.close()
         }
     }
 
-    private func schedule(after delay: Duration) {
-        guard !stopped else { return }
-        timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanoseconds)) { self.scrape() }
+    private func follow(_ action: ScrapeSchedule<SystemRandomNumberGenerator>.Action) {
+        guard case .wait(let pause) = action else { return }
+        timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(pause.nanoseconds)) { self.scrape() }
     }
 
     private func scrape() {
@@ -74,8 +76,8 @@ final class ScrapeCycle: @unchecked Sendable {
 
     private func finish(failure: String?, samples: Int, dropped: MinuteAccumulator.Dropped, since start: ContinuousClock.Instant) {
         guard !stopped else { return }
-        let elapsed = TargetChecker.seconds(ContinuousClock.now - start)
-        recorder.record(failure: failure, samples: samples, dropped: dropped, elapsed: elapsed)
-        schedule(after: TargetChecker.pause(after: elapsed, interval: check.interval))
+        let elapsed = ContinuousClock.now - start
+        recorder.record(failure: failure, samples: samples, dropped: dropped, elapsed: TargetChecker.seconds(elapsed))
+        follow(schedule.handle(.checked(elapsed: elapsed)))
     }
 }

@@ -78,31 +78,20 @@ public struct TargetChecker: Service {
     }
 
     private func loop(_ check: Check) async {
-        try? await Task.sleep(for: Self.firstPause(interval: check.interval))
+        var schedule = ScrapeSchedule(interval: check.interval.duration)
         var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
         var recorder = Recorder(check: check, checker: self)
-        while !Task.isCancelled {
+        var next = schedule.handle(.started)
+        while case .wait(let pause) = next {
+            try? await Task.sleep(for: pause)
+            guard !Task.isCancelled else { break }
             let clock = ContinuousClock()
             let start = clock.now
             let (outcome, samples, dropped) = await fetch(check, reader: &reader)
-            let elapsed = Self.seconds(clock.now - start)
-            recorder.record(failure: outcome, samples: samples, dropped: dropped, elapsed: elapsed)
-            try? await Task.sleep(for: Self.pause(after: elapsed, interval: check.interval))
+            let elapsed = clock.now - start
+            recorder.record(failure: outcome, samples: samples, dropped: dropped, elapsed: Self.seconds(elapsed))
+            next = schedule.handle(.checked(elapsed: elapsed))
         }
-    }
-
-    /// How long to wait before a check's first fetch: a random point of its first interval, so a
-    /// hundred targets do not all fire at once.
-    static func firstPause(interval: ConfigDuration) -> Duration {
-        .milliseconds(Int64(Double.random(in: 0..<Double(interval.milliseconds))))
-    }
-
-    /// How long to wait after a check that took `elapsed` seconds: the interval, less the check's
-    /// time, give or take 5% (so targets that start together drift apart).
-    static func pause(after elapsed: Double, interval: ConfigDuration) -> Duration {
-        let interval = Double(interval.milliseconds)
-        let jitter = Double.random(in: -0.05...0.05) * interval
-        return .milliseconds(Int64(max(0, interval + jitter - elapsed * 1000)))
     }
 
     /// What a check's results leave on the server's own metrics and log: `hms_target_up`,

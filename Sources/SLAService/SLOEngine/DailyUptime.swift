@@ -3,7 +3,6 @@ import Core
 import Foundation
 import Logging
 import PostgresNIO
-import Storage
 
 /// A public service's uptime day by day, in its own time zone, for the dashboard's 90-day strip.
 public struct DailyUptime: Sendable, Equatable {

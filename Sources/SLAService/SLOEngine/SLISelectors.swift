@@ -2,9 +2,6 @@ import Config
 import Core
 import Exposition
 import Foundation
-import Logging
-import PostgresNIO
-import Storage
 
 /// What an SLI counts, as selectors over stored series: good events and all events. Scoped to
 /// its service: selectors without a `job` matcher get `job="<service id>"` (the label every

@@ -1,12 +1,5 @@
 import Config
-import Core
-import CoreMetrics
 import Foundation
-import Logging
-import PostgresNIO
-import ServiceLifecycle
-import Storage
-import Synchronization
 
 /// The last evaluation of every SLO of every service: immutable, replaced whole each minute, so
 /// whoever reads it (the public API, `/metrics`) never waits on the database.

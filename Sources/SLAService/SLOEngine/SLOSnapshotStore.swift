@@ -1,11 +1,4 @@
-import Config
-import Core
-import CoreMetrics
 import Foundation
-import Logging
-import PostgresNIO
-import ServiceLifecycle
-import Storage
 import Synchronization
 
 /// Holds the current snapshot; readers get it without waiting.

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Synchronization
 
 /// CRC-32 (IEEE), for spotting torn or damaged spool records.
 enum CRC32 {

@@ -68,16 +68,21 @@ public final class DatabaseHealth: Service, Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        // The query is not waited for past the timeout: a driver waiting on a dead server may
-        // ignore cancellation for a long time, and the check must not wait with it. It clears
-        // `inFlight` whenever it does end, so no second check piles onto a hung one.
+        let answer = Once<Bool>()
+        // The query runs unstructured: a driver waiting on a dead server may ignore cancellation
+        // for a long time, and the check must not wait with it.
         let logger = self.logger
-        let reachable =
-            (try? await withDeadline(timeout) {
-                let ok = (try? await postgres.query("SELECT 1", logger: logger)) != nil
-                self.inFlight.withLock { $0 = false }
-                return ok
-            }) ?? false
+        Task {
+            let ok = (try? await postgres.query("SELECT 1", logger: logger)) != nil
+            self.inFlight.withLock { $0 = false }
+            answer.resume(with: .success(ok))
+        }
+        let timeout = self.timeout
+        Task {
+            try? await Task.sleep(for: timeout)
+            answer.resume(with: .success(false))
+        }
+        let reachable = (try? await answer.value()) ?? false
         let elapsed = clock.now - start
         let outcome = State(reachable: reachable, latencyMilliseconds: reachable ? Self.milliseconds(elapsed) : nil, checkedAt: Date())
         record(outcome, ticket: ticket)

@@ -1,6 +1,5 @@
 import Config
 import Core
-import PostgresNIO
 
 /// The configured database cannot be used; says which (password redacted) and why.
 public struct DatabaseUnavailable: UserFacing, Sendable, CustomStringConvertible {

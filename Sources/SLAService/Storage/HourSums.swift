@@ -1,6 +1,3 @@
-import Core
-import PostgresNIO
-
 /// One group's minutes of an hour, summed element by element as the SQL fold would:
 /// increases and sums added in minute order (NaN: none yet), min and max, counts, the last
 /// value of the newest minute and the newest time.

@@ -1,5 +1,4 @@
 import Core
-import PostgresNIO
 
 extension RollupWriter {
     /// Blocks per statement: ~64,000 elements, ~3.5 MB of bound arrays.

@@ -1,4 +1,3 @@
-import Core
 import PostgresNIO
 
 /// Rollup rows as columns, for one `INSERT ... SELECT FROM UNNEST` (NULL travels as NaN:

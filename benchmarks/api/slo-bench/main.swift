@@ -40,7 +40,7 @@ func measure(days: Int) async throws -> (seconds: Double, samples: Int) {
     let retention = config.retention
     let logger = logger
     return try await DatabaseSession.withClient(config, logger: logger) { postgres in
-        var sink = BackfillSink(writer: RollupWriter(postgres: postgres, logger: logger), retention: retention)
+        var sink = BackfillSink(writer: RollupWriter.forService(postgres: postgres, logger: logger), retention: retention)
         let summary = try await OpenMetricsImport(path: history, service: service.id).run(into: &sink)
         let reader = SLOStatusReader(postgres: postgres, logger: logger)
         let at = end * 1000
