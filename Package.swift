@@ -66,7 +66,10 @@ let package = Package(
         service("Storage", ["Core", "Exposition", "Config", "CProcessShims", postgres, connectionPool, logging, nioCore, nioSSL, serviceLifecycle]),
         service(
             "Ingest",
-            ["Core", "Exposition", "Config", "Storage", "CZlib", asyncHTTPClient, logging, metrics, nioCore, nioPosix, nioHTTP1, serviceLifecycle]),
+            [
+                "Core", "Exposition", "Config", "Storage", "CZlib", asyncHTTPClient, logging, metrics, nioCore, nioPosix, nioHTTP1,
+                nioHTTPCompression, nioSSL, serviceLifecycle,
+            ]),
         service("Backfill", ["Core", "Exposition", "Config", "Storage", "Ingest", asyncHTTPClient, crypto, logging, nioCore, postgres]),
         service("SLOEngine", ["Core", "Exposition", "Config", "Storage", "CostModel", crypto, logging, metrics, postgres, serviceLifecycle]),
         service(

@@ -210,7 +210,7 @@ public struct PrometheusImport: Sendable {
         } catch is NIOTooManyBytesError {
             throw ImportError("\(url)\(path): the answer is larger than \(Self.maximumResponseBytes >> 20) MB; import with a shorter --chunk")
         } catch {
-            throw ImportError("\(url)\(path): \(UserFacingError.describeNetwork(error))")
+            throw ImportError("\(url)\(path): \(NetworkFailure.describe(error))")
         }
         let envelope: Envelope<Payload>
         do {

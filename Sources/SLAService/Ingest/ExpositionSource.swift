@@ -44,7 +44,7 @@ public enum ExpositionSource {
         do {
             request = try HTTPClient.Request(url: location, method: .GET, headers: requestHeaders)
         } catch {
-            throw Failure(description: "\(location): \(UserFacingError.describeNetwork(error))")
+            throw Failure(description: "\(location): \(NetworkFailure.describe(error))")
         }
         return try await fetch(request, timeout: timeout)
     }
@@ -83,7 +83,7 @@ public enum ExpositionSource {
         } catch is ResponseAccumulator.ResponseTooBigError {
             throw Failure(description: "\(request.url.absoluteString): response larger than \(maximumBytes >> 20) MB")
         } catch {
-            throw Failure(description: "\(request.url.absoluteString): \(UserFacingError.describeNetwork(error))")
+            throw Failure(description: "\(request.url.absoluteString): \(NetworkFailure.describe(error))")
         }
     }
 }

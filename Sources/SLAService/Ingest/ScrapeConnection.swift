@@ -115,7 +115,7 @@ public final class ScrapeConnection: @unchecked Sendable {
         case is ResponseHandler.TimedOut:
             .init(description: "\(url): no complete answer within \(String(format: "%.1f", (Double(timeout.nanoseconds) / 1e8).rounded() / 10)) s")
         case is CancellationError: .init(description: "\(url): the scrape was cancelled")
-        default: .init(description: "\(url): \(UserFacingError.describeNetwork(error))")
+        default: .init(description: "\(url): \(NetworkFailure.describe(error))")
         }
     }
 

@@ -253,7 +253,7 @@ public struct TargetChecker: Service {
             }
             return nil
         } catch {
-            return UserFacingError.describeNetwork(error)
+            return NetworkFailure.describe(error)
         }
     }
 
