@@ -6,6 +6,7 @@ import Exposition
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The collector's heartbeat: fetches every scrape target and probe on its interval (with jitter,
@@ -54,43 +55,19 @@ public struct TargetChecker: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                // Plain-http targets scrape as callbacks on their connections' event loops; the
-                // rest (https, files, probes) in a task each.
-                var cycles: [ScrapeCycle] = []
-                for check in checks {
-                    if check.kind == "scrape", let connection = ScrapeConnection(url: check.url) {
-                        cycles.append(ScrapeCycle(check: check, connection: connection, checker: self))
-                    } else {
-                        group.addTask { await self.loop(check) }
-                    }
-                }
-                // Runs until the server stops, even with nothing to check (a service fed only by
-                // pushes, remote-write or imports is normal).
-                for cycle in cycles { cycle.start() }
-                group.addTask {
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
-                    // Stopped on their loops: nothing of theirs runs after this returns.
-                    for cycle in cycles { try? await cycle.stop().get() }
-                }
+            // Every check is a cycle on an event loop: plain-http targets on their connection's,
+            // the rest (https, files, probes) on one of the shared group's, in a task per check.
+            let cycles = checks.map { check in
+                ScrapeCycle(
+                    check: check, connection: check.kind == "scrape" ? ScrapeConnection(url: check.url) : nil, checker: self,
+                    eventLoop: MultiThreadedEventLoopGroup.singleton.next())
             }
-        }
-    }
-
-    private func loop(_ check: Check) async {
-        var schedule = ScrapeSchedule(interval: check.interval.duration)
-        var reader = ScrapeReader(targetLabels: Self.targetLabels(check), honorLabels: check.honorLabels)
-        var recorder = Recorder(check: check, checker: self)
-        var next = schedule.handle(.started)
-        while case .wait(let pause) = next {
-            try? await Task.sleep(for: pause)
-            guard !Task.isCancelled else { break }
-            let clock = ContinuousClock()
-            let start = clock.now
-            let (outcome, samples, dropped) = await fetch(check, reader: &reader)
-            let elapsed = clock.now - start
-            recorder.record(failure: outcome, samples: samples, dropped: dropped, elapsed: Self.seconds(elapsed))
-            next = schedule.handle(.checked(elapsed: elapsed))
+            // Runs until the server stops, even with nothing to check (a service fed only by
+            // pushes, remote-write or imports is normal).
+            for cycle in cycles { cycle.start() }
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+            // Stopped on their loops: nothing of theirs runs after this returns.
+            for cycle in cycles { try? await cycle.stop().get() }
         }
     }
 
