@@ -20,10 +20,11 @@ public actor IngestPipeline {
     let writeTimeout: Duration
     package let logger: Logger
     package let now: @Sendable () -> Int64
+    /// The write / spool / replay decisions, and the closed rows waiting to be written (at most
+    /// `pendingLimit` while the database is away; beyond that the oldest are dropped, counted).
+    var plan: FlushPlan<MinuteRow>
     /// Closed rows waiting to be written, oldest first.
-    var pending: [MinuteRow] = []
-    /// Rows kept at most while the database is away; beyond that the oldest are dropped (counted).
-    let pendingLimit: Int
+    package var pending: [MinuteRow] { plan.pending }
     /// How many new series pushes and remote-write may add (`limits:`).
     nonisolated let newSeriesBudget: NewSeriesBudget
     /// The server's own metrics of writing (`hms_rollup_write_failures_total`, ...).
@@ -47,7 +48,7 @@ public actor IngestPipeline {
         self.writer = writer
         self.spool = spool
         self.writeTimeout = writeTimeout
-        self.pendingLimit = pendingLimit
+        self.plan = FlushPlan(pendingLimit: pendingLimit, hasWriter: writer != nil)
         self.instruments = Instruments(metrics)
         self.logger = logger
         self.now = now
@@ -204,6 +205,7 @@ public actor IngestPipeline {
     /// The flush asked for most recently (the next one starts after it).
     var lastFlush: Task<Int, Never>?
 
+    /// One flush: does what `plan` decides, step by step, and tells it how each went.
     func flushInOrder() async -> Int {
         let time = now()
         // Scrapes wait for the lock only while the closed minutes are taken out.
@@ -211,61 +213,67 @@ public actor IngestPipeline {
         // Memory goes back once a minute, when a minute was closed and written: after every
         // flush, the pages given back would be faulted in again at once.
         defer { if !taken.isEmpty { ProcessMemory.releaseFree() } }
-        // The usual case, nothing waiting before them: the minutes go from their cells straight
-        // to blocks, with no row made.
-        if let writer, !taken.isEmpty, pending.isEmpty, spool?.isEmpty ?? true {
-            let cells = taken.cellCount
-            do {
-                if let found = try await withDeadline(writeTimeout(for: cells), { try await writer.write(taken) }) {
-                    accumulator.withLock { $0.remember(found, of: taken) }
-                    if let newest = taken.minutes.last?.start { wrote(through: newest + MinuteTime.length) }
-                    await foldDue(writer)
-                    return cells
+        defer { pendingCount.store(plan.pending.count, ordering: .relaxed) }
+        var action = plan.start(closedIsEmpty: taken.isEmpty, spoolIsEmpty: spool?.isEmpty ?? true)
+        while true {
+            switch action {
+            case .writeCells:
+                // The usual case, nothing waiting before them: the minutes go from their cells
+                // straight to blocks, with no row made.
+                action = await writeCells(taken)
+            case .makeRows:
+                action = plan.rowsMade(taken.rows())
+            case .drop(let rows):
+                logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(rows)"])
+                instruments.dropped.increment(by: Int64(rows))
+                action = plan.dropReported()
+            case .replaySpool:
+                guard let writer, let spool else { preconditionFailure("a replay without a spool") }
+                action = plan.replayed(await replay(spool, into: writer))
+            case .writeRows(let batch):
+                guard let writer else { preconditionFailure("a write without a writer") }
+                do {
+                    // One call for everything closed: a minute's rows must reach the writer
+                    // together, as it stores each group of series' minute as one block.
+                    try await write(batch, with: writer)
+                    action = plan.rowsWritten()
+                } catch {
+                    action = plan.rowsFailed()
                 }
-                // A minute of an hour already complete: written as rows, below, which refolds it.
-            } catch  where DataRefusal.reason(error) != nil {
-                // Refused for what some cell holds: written as rows below, which finds the
-                // refused ones, quarantines them and counts the refusal once.
-            } catch {
-                pending = taken.rows()
-                spoolAfterFailedWrite()
-                pendingCount.store(pending.count, ordering: .relaxed)
-                return 0
-            }
-        }
-        let closed = taken.rows()
-        if pending.isEmpty { pending = closed } else { pending += closed }
-        if pending.count > pendingLimit {
-            logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(pending.count - pendingLimit)"])
-            instruments.dropped.increment(by: Int64(pending.count - pendingLimit))
-            pending.removeFirst(pending.count - pendingLimit)
-        }
-        pendingCount.store(pending.count, ordering: .relaxed)
-        defer { pendingCount.store(pending.count, ordering: .relaxed) }
-        guard let writer else { return 0 }
-        var written = 0
-        if let spool, !spool.isEmpty {
-            guard let replayed = await replay(spool, into: writer) else {
-                spoolPending()
-                return 0
-            }
-            written += replayed
-        }
-        if !pending.isEmpty {
-            let batch = pending
-            do {
-                // One call for everything closed: a minute's rows must reach the writer together,
-                // as it stores each group of series' minute as one block.
-                try await write(batch, with: writer)
-                if pending.count == batch.count { pending = [] } else { pending.removeFirst(batch.count) }
-                written += batch.count
-            } catch {
-                spoolAfterFailedWrite()
+            case .spool(let rows, let databaseAway):
+                if databaseAway {
+                    instruments.unavailable.increment()
+                    logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(rows.count)"])
+                }
+                action = plan.spooled(spoolRows(rows))
+            case .fold:
+                if let writer { await foldDue(writer) }
+                action = plan.folded()
+            case .finish(let written):
                 return written
             }
         }
-        await foldDue(writer)
-        return written
+    }
+
+    /// The closed minutes written from their cells; what the plan does next.
+    func writeCells(_ taken: ClosedMinutes) async -> FlushPlan<MinuteRow>.Action {
+        guard let writer else { preconditionFailure("a write without a writer") }
+        let cells = taken.cellCount
+        do {
+            guard let found = try await withDeadline(writeTimeout(for: cells), { try await writer.write(taken) }) else {
+                // A minute of an hour already complete: written as rows, which refolds it.
+                return plan.cellsNeedRows()
+            }
+            accumulator.withLock { $0.remember(found, of: taken) }
+            if let newest = taken.minutes.last?.start { wrote(through: newest + MinuteTime.length) }
+            return plan.cellsWritten(cells)
+        } catch  where DataRefusal.reason(error) != nil {
+            // Refused for what some cell holds: written as rows, which finds the refused ones,
+            // quarantines them and counts the refusal once.
+            return plan.cellsNeedRows()
+        } catch {
+            return plan.cellsFailed()
+        }
     }
 
     /// One batch, given up after `writeTimeout` per 50,000 rows: the driver may wait long for a
@@ -282,12 +290,6 @@ public actor IngestPipeline {
 
     func writeTimeout(for rows: Int) -> Duration { writeTimeout * (1 + rows / 50_000) }
 
-    func spoolAfterFailedWrite() {
-        instruments.unavailable.increment()
-        logger.warning("rollup write failed; rows go to the spool", metadata: ["rows": "\(pending.count)"])
-        spoolPending()
-    }
-
     /// Folds the hours and days that have ended. Not bound by `writeTimeout`: folding a whole hour
     /// of a large installation takes a while, and what fails stays pending for the next flush.
     package func foldDue(_ writer: RollupWriter) async {
@@ -301,15 +303,15 @@ public actor IngestPipeline {
         }
     }
 
-    /// Moves pending rows to the spool; if even that fails they stay in memory.
-    func spoolPending() {
-        guard let spool, !pending.isEmpty else { return }
+    /// Appends rows to the spool; false (they stay in memory) without a spool or if it fails.
+    func spoolRows(_ rows: [MinuteRow]) -> Bool {
+        guard let spool else { return false }
         do {
-            for record in try SpoolPayload.records(of: pending[...]) { try spool.append(record) }
-            pending.removeAll()
-            pendingCount.store(0, ordering: .relaxed)
+            for record in try SpoolPayload.records(of: rows[...]) { try spool.append(record) }
+            return true
         } catch {
             logger.error("cannot spool rows; they stay in memory", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
