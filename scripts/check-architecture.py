@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The service's modules and the arrows allowed between them, checked against the code.
 
-Also: SQL is written in Storage only.
+Also: SQL is written in Storage only, and the pure modules import no I/O library.
 
 Every `import` of one of our modules in Sources/ must follow an arrow below (a module may use
 what is below it, never what is above it), and so must every target dependency in
@@ -33,6 +33,18 @@ ALLOWED = {
     "ReportGen": {"Core"},
 }
 OURS = set(ALLOWED)
+# Modules that do no network or database I/O, and the outside libraries they may import (the
+# standard library and Foundation always): a pure module that starts importing NIO, Hummingbird
+# or PostgreSQL's driver has grown I/O, which belongs in a module above it.
+PURE = {
+    "Core": {"CProcessShims", "Crypto"},
+    "Exposition": set(),
+    "Config": {"Yams"},
+    "CostModel": set(),
+    "Widgets": set(),
+    "ReportGen": set(),
+}
+ALWAYS = {"Foundation", "FoundationEssentials", "Glibc", "Darwin", "Synchronization", "Dispatch", "Swift", "_Concurrency"}
 # The C shims are leaves anyone below the composition may use.
 LEAVES = {"CProcessShims", "CZlib"}
 # Targets outside the service that may use any of it: benchmarks and the tests' shared helpers.
@@ -67,6 +79,10 @@ def check_sources(offences):
                         if not found:
                             continue
                         imported = found.group(1)
+                        if module in PURE and imported not in OURS | PURE[module] | ALWAYS:
+                            offences.append(
+                                f"{os.path.relpath(file, ROOT)}:{number}: {module} is pure but imports {imported} "
+                                f"(it may import: {', '.join(sorted(PURE[module])) or 'nothing outside'}; move the I/O up)")
                         if imported in OURS and imported != module and imported not in ALLOWED[module]:
                             offences.append(
                                 f"{os.path.relpath(file, ROOT)}:{number}: {module} imports {imported}, "
@@ -148,7 +164,7 @@ def main():
     if offences:
         print(f"{len(offences)} offence(s) against the architecture (scripts/check-architecture.py, docs/architecture.md)")
         return 1
-    print(f"architecture: {len(ALLOWED)} modules, every import follows the arrows, SQL only in Storage")
+    print(f"architecture: {len(ALLOWED)} modules, every import follows the arrows, SQL only in Storage, pure modules without I/O libraries")
     return 0
 
 

@@ -11,7 +11,7 @@ mkdir -p "$out/corpus"
 cp Tests/Fixtures/exposition/* "$out/corpus/"
 # The parser and the few words of Core it uses (names, labels, quoting).
 . scripts/fuzz/stage.sh
-stage "$out/parser-sources" Sources/SLAService/Exposition/*.swift Sources/SLAService/Core/{MetricName,QuotedText,Label}.swift
+stage "$out/parser-sources" Sources/SLAService/Exposition/*.swift Sources/SLAService/Core/{MetricName,QuotedText,Label,UserFacing}.swift
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -package-name hms_ops -module-name ParserFuzz \
   "$out"/parser-sources/*.swift scripts/fuzz/ParserFuzz.swift -o "$out/parser-fuzz"
 cd "$out"

@@ -60,7 +60,7 @@ struct ExpositionSourceTests {
         let scrape = Task { try await ExpositionSource.load("http://127.0.0.1:\(port)/metrics", timeout: .seconds(600)) }
         await Task.yield()
         scrape.cancel()
-        await #expect(throws: ExpositionSource.Failure.self) { try await scrape.value }
+        await #expect(throws: IngestError.self) { try await scrape.value }
         try await silent.close()
     }
 }

@@ -93,7 +93,7 @@ struct RollupQueryTests {
         try await TestDatabase.withClient { client, _ in
             try await Migrator().migrate(client, logger: TestDatabase.logger)
             let query = RollupQuery(postgres: client, logger: TestDatabase.logger)
-            await #expect(throws: RollupQuery.Failure.self) {
+            await #expect(throws: StorageError.self) {
                 _ = try await query.increase(Selector(parsing: #"x{a=~"(unclosed"}"#), from: 0, to: 60_000)
             }
         }

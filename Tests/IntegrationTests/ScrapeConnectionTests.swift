@@ -241,7 +241,7 @@ struct ScrapeConnectionTests {
         let scrape = Task { try await connection.fetch(timeout: .seconds(600)) }
         while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         scrape.cancel()
-        await #expect(throws: ExpositionSource.Failure.self) { try await scrape.value }
+        await #expect(throws: IngestError.self) { try await scrape.value }
         connection.close()
         try await server.close()
     }

@@ -50,10 +50,10 @@ public struct Launcher: Sendable {
     private func serve(signal: ShutdownSignal, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
         let port = config.listen.port
         guard PortProbe.isFree(host: config.listen.host, port: port) else {
-            throw LaunchError("port \(port) on \(config.listen.host) is already in use; stop what uses it or choose another port with \(portFlag) N")
+            throw LaunchError.portInUse(host: config.listen.host, port: port, flag: portFlag)
         }
         if let demo, !PortProbe.isFree(host: demo.host, port: demo.port) {
-            throw LaunchError("the demo service's port \(demo.port) is already in use; stop what uses it or choose another with --demo-port N")
+            throw LaunchError.demoPortInUse(port: demo.port)
         }
         let database = try await DatabaseSession.open(config, options: embeddedOptions, logger: logger)
         do {
@@ -142,7 +142,7 @@ public struct Launcher: Sendable {
         do {
             try await group.run()
         } catch let error as PSQLError {
-            throw DatabaseUnavailable(url: database.url, reason: DatabaseErrorText.describe(error))
+            throw StorageError.databaseUnavailable(url: database.url, reason: DatabaseErrorText.describe(error))
         }
     }
 }

@@ -19,10 +19,10 @@ public struct NamedService: Service {
             try await inner.run()
         } catch {
             guard !Task.isCancelled, !Task.isShuttingDownGracefully, !(error is CancellationError) else { throw error }
-            throw LaunchError("\(name) stopped: \(UserFacingError.describe(error))")
+            throw LaunchError.serviceFailed(name: name, reason: UserFacingError.describe(error))
         }
         guard Task.isCancelled || Task.isShuttingDownGracefully else {
-            throw LaunchError("\(name) stopped unexpectedly; run again with --log-level debug and report what it logged")
+            throw LaunchError.serviceEnded(name: name)
         }
     }
 }

@@ -51,7 +51,7 @@ public struct OpenMetricsImport: Sendable {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ImportError("\(path): \(String(cString: strerror(errno)))")
+                throw ImportError.cannotRead(path: path, errno: errno)
             }
             if n == 0 { break }
             read += n
@@ -72,11 +72,11 @@ public struct OpenMetricsImport: Sendable {
     /// The file, open for reading, and its size; or why it cannot be read.
     func openFile() throws -> (Int32, Int) {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError("\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ImportError.cannotRead(path: path, errno: errno) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw ImportError("\(path): not a regular file")
+            throw ImportError.notARegularFile(path: path)
         }
         return (fd, Int(info.st_size))
     }
@@ -111,12 +111,8 @@ public struct OpenMetricsImport: Sendable {
             }
         }
         guard errors.isEmpty else {
-            let shown = errors.sorted { $0.line < $1.line }.prefix(20).map { "\(path):\($0.line): \($0.message)" }
-            throw ImportError(
-                (shown + [
-                    "import stopped: \(sink.summary.samples) samples before these lines were read and their complete minutes written; "
-                        + "fix the file and import it again (minutes already stored stay as they are)"
-                ]).joined(separator: "\n"))
+            let shown = errors.sorted { $0.line < $1.line }.prefix(20).map { (line: $0.line, message: $0.message) }
+            throw ImportError.invalidLines(path: path, lines: Array(shown), samplesBefore: sink.summary.samples)
         }
     }
 

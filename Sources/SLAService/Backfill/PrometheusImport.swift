@@ -57,7 +57,7 @@ public struct PrometheusImport: Sendable {
     public func run(into sink: inout BackfillSink, postgres: PostgresClient, logger: Logger, progress: (Progress) -> Void = { _ in }) async throws
         -> ImportSummary
     {
-        guard to > from else { throw ImportError("--to must be later than --from") }
+        guard to > from else { throw ImportError.emptyRange }
         let types = try await metadata()
         var start = from
         var resumedAt: Int64?
@@ -189,7 +189,7 @@ public struct PrometheusImport: Sendable {
         let query = "\(matcher)[\(to - from)ms]"
         let time = "\(at / 1000).\(String(at % 1000).leftPad(3))"
         let matrix: Matrix = try await get("/api/v1/query", [("query", query), ("time", time)])
-        guard matrix.resultType == "matrix" else { throw ImportError("\(url): expected a matrix for \(query), got \(matrix.resultType)") }
+        guard matrix.resultType == "matrix" else { throw ImportError.notAMatrix(url: url, query: query, resultType: matrix.resultType) }
         return matrix.result
     }
 
@@ -208,18 +208,19 @@ public struct PrometheusImport: Sendable {
             response = try await ExpositionSource.client.execute(request, timeout: .minutes(5))
             body = try await response.body.collect(upTo: Self.maximumResponseBytes)
         } catch is NIOTooManyBytesError {
-            throw ImportError("\(url)\(path): the answer is larger than \(Self.maximumResponseBytes >> 20) MB; import with a shorter --chunk")
+            throw ImportError.answerTooLarge(url: url + path, limitBytes: Self.maximumResponseBytes)
         } catch {
-            throw ImportError("\(url)\(path): \(NetworkFailure.describe(error))")
+            throw ImportError.network(url: url + path, failure: NetworkFailure.describe(error))
         }
         let envelope: Envelope<Payload>
         do {
             envelope = try JSONDecoder().decode(Envelope<Payload>.self, from: Data(buffer: body))
         } catch {
-            throw ImportError("\(url)\(path): HTTP \(response.status.code), not a Prometheus API answer (\(error))")
+            throw ImportError.notPrometheus(url: url + path, status: response.status.code, detail: "\(error)")
         }
         guard envelope.status == "success", let data = envelope.data else {
-            throw ImportError("\(url)\(path): \(envelope.errorType ?? "error"): \(envelope.error ?? "HTTP \(response.status.code)")")
+            throw ImportError.refused(
+                url: url + path, errorType: envelope.errorType ?? "error", message: envelope.error ?? "HTTP \(response.status.code)")
         }
         return data
     }

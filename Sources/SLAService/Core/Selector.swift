@@ -25,7 +25,7 @@ public struct Selector: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Why a selector could not be read, with the column (1-based) where it went wrong.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct ParseError: UserFacing, Sendable, Equatable, CustomStringConvertible {
         public var column: Int
         public var message: String
         public var description: String { "column \(column): \(message)" }

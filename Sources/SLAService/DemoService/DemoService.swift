@@ -30,7 +30,7 @@ public enum DemoService {
     ) throws -> some ApplicationProtocol {
         if let problem = options.knobs.problem { throw APIError(.badRequest, problem) }
         if options.adminToken == nil, !["127.0.0.1", "localhost", "::1"].contains(options.host) {
-            throw DemoServiceError("the demo's admin endpoint needs --admin-token when listening on \(options.host)")
+            throw DemoServiceError.adminTokenNeeded(host: options.host)
         }
         let metrics = DemoMetrics()
         let knobs = DemoKnobsBox(options.knobs)

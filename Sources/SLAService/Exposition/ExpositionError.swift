@@ -1,5 +1,7 @@
+import Core
+
 /// What was wrong with one line of an exposition.
-public struct ExpositionError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ExpositionError: UserFacing, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line number; 0 for the exposition as a whole.
     public var line: Int
     public var message: String

@@ -1,7 +1,8 @@
+import Core
 import Hummingbird
 
 /// An error a route means to show the client: status plus a message in the user's words.
-public struct APIError: Error, Sendable {
+public struct APIError: UserFacing, Sendable {
     public var status: HTTPResponse.Status
     public var message: String
 
@@ -9,6 +10,8 @@ public struct APIError: Error, Sendable {
         self.status = status
         self.message = message
     }
+
+    public var userFacingDescription: String { message }
 
     /// The one JSON shape every error takes: `{"error": {"status": 404, "message": "..."}}`.
     struct Body: Encodable {

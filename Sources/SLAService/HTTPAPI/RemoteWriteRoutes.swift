@@ -32,13 +32,16 @@ struct RemoteWriteRoutes: Sendable {
         }
         let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes, what: "a remote-write request", timeout: bodyTimeout)
         let observations: (kept: [SampleMapper.Observation], nameless: Int)
+        let raw: [UInt8]
         do {
-            let raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)
+            raw = try Snappy.decompress(Array(buffer.readableBytesView), maximumLength: Self.maximumDecodedBytes)
+        } catch {
+            throw APIError(.badRequest, "cannot decompress the request: \(error)")
+        }
+        do {
             observations = try WriteRequest(decoding: raw).observations()
-        } catch let failure as Snappy.Failure {
-            throw APIError(.badRequest, "cannot decompress the request: \(failure)")
-        } catch let failure as WriteRequest.Failure {
-            throw APIError(.badRequest, "not a remote-write WriteRequest: \(failure)")
+        } catch {
+            throw APIError(.badRequest, "not a remote-write WriteRequest: \(error)")
         }
         let dropped = await pipeline.ingest(observations.kept, source: "remote_write")
         let stored = observations.kept.count - dropped.total

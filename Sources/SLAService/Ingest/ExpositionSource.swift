@@ -28,40 +28,35 @@ public enum ExpositionSource {
         public var declaredFormat: ExpositionFormat?
     }
 
-    /// Why the bytes could not be had.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The headers of every request for an exposition (here and in `ScrapeConnection`).
     static let requestHeaders: HTTPHeaders = [
         "Accept": acceptHeader, "Accept-Encoding": "gzip", "User-Agent": "hms-ops",
     ]
 
-    public static func load(_ location: String, timeout: Duration = .seconds(10)) async throws(Failure) -> Body {
+    public static func load(_ location: String, timeout: Duration = .seconds(10)) async throws(IngestError) -> Body {
         guard location.hasPrefix("http://") || location.hasPrefix("https://") else { return try read(location) }
         let request: HTTPClient.Request
         do {
             request = try HTTPClient.Request(url: location, method: .GET, headers: requestHeaders)
         } catch {
-            throw Failure(description: "\(location): \(NetworkFailure.describe(error))")
+            throw .network(location: location, failure: NetworkFailure.describe(error))
         }
         return try await fetch(request, timeout: timeout)
     }
 
-    package static func read(_ location: String) throws(Failure) -> Body {
+    package static func read(_ location: String) throws(IngestError) -> Body {
         guard let handle = FileHandle(forReadingAtPath: location) else {
-            throw Failure(description: FileManager.default.fileExists(atPath: location) ? "\(location): cannot be read" : "\(location): no such file")
+            throw FileManager.default.fileExists(atPath: location) ? .unreadable(path: location) : .noSuchFile(path: location)
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
-        guard data.count <= maximumBytes else { throw Failure(description: "\(location): larger than \(maximumBytes >> 20) MB") }
+        guard data.count <= maximumBytes else { throw .fileTooLarge(path: location, limit: "\(maximumBytes >> 20) MB") }
         return Body(bytes: Array(data), declaredFormat: nil)
     }
 
     /// The body is gathered on the connection's event loop (`ResponseAccumulator`) and handed
     /// over once, whole: streaming it into this task would cross threads for every read.
-    package static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(Failure) -> Body {
+    package static func fetch(_ request: HTTPClient.Request, timeout: Duration) async throws(IngestError) -> Body {
         do {
             let task = client.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: maximumBytes),
@@ -73,17 +68,17 @@ public enum ExpositionSource {
                 task.cancel()
             }
             guard (200..<300).contains(Int(response.status.code)) else {
-                throw Failure(description: "\(request.url.absoluteString): HTTP status \(response.status.code)")
+                throw IngestError.httpStatus(location: request.url.absoluteString, status: "\(response.status.code)")
             }
             let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             let declared = response.headers.first(name: "Content-Type").flatMap(ExpositionFormat.init(contentType:))
             return Body(bytes: bytes, declaredFormat: declared)
-        } catch let failure as Failure {
+        } catch let failure as IngestError {
             throw failure
         } catch is ResponseAccumulator.ResponseTooBigError {
-            throw Failure(description: "\(request.url.absoluteString): response larger than \(maximumBytes >> 20) MB")
+            throw .responseTooLarge(location: request.url.absoluteString, limit: "\(maximumBytes >> 20) MB")
         } catch {
-            throw Failure(description: "\(request.url.absoluteString): \(NetworkFailure.describe(error))")
+            throw .network(location: request.url.absoluteString, failure: NetworkFailure.describe(error))
         }
     }
 }

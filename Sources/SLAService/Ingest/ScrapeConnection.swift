@@ -51,10 +51,10 @@ public final class ScrapeConnection: @unchecked Sendable {
         request = ByteBuffer(string: text + "\r\n")
     }
 
-    typealias Outcome = Result<ExpositionSource.Body, ExpositionSource.Failure>
+    typealias Outcome = Result<ExpositionSource.Body, IngestError>
 
     /// Fetches the exposition once, within `timeout` (connecting included).
-    public func fetch(timeout: Duration) async throws(ExpositionSource.Failure) -> ExpositionSource.Body {
+    public func fetch(timeout: Duration) async throws(IngestError) -> ExpositionSource.Body {
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         let cancelled = CancelMark()
         // A cancelled fetch (the server stopping) ends now, not at its deadline: closing the
@@ -89,7 +89,7 @@ public final class ScrapeConnection: @unchecked Sendable {
                     let url = self.url, done = NIOLoopBound(done, eventLoop: self.eventLoop)
                     Task {
                         let outcome: Outcome
-                        do throws(ExpositionSource.Failure) { outcome = .success(try await ExpositionSource.load(url, timeout: rest)) } catch {
+                        do throws(IngestError) { outcome = .success(try await ExpositionSource.load(url, timeout: rest)) } catch {
                             outcome = .failure(error)
                         }
                         done.eventLoop.execute { done.value(outcome) }
@@ -97,7 +97,7 @@ public final class ScrapeConnection: @unchecked Sendable {
                     return
                 }
                 guard (200..<300).contains(response.status) else {
-                    return done(.failure(.init(description: "\(self.url): HTTP status \(response.status)")))
+                    return done(.failure(.httpStatus(location: self.url, status: "\(response.status)")))
                 }
                 done(.success(.init(bytes: response.body, declaredFormat: response.contentType.flatMap(ExpositionFormat.init(contentType:)))))
             case .failure(let error):
@@ -107,15 +107,14 @@ public final class ScrapeConnection: @unchecked Sendable {
     }
 
     /// What a failed exchange says to the user.
-    package func failure(_ error: any Error, timeout: Duration) -> ExpositionSource.Failure {
+    package func failure(_ error: any Error, timeout: Duration) -> IngestError {
         switch error {
-        case is HTTPResponseReader.TooBig: .init(description: "\(url): response larger than \(Self.size(limit))")
-        case let malformed as HTTPResponseReader.Malformed: .init(description: "\(url): \(malformed.description)")
-        case is ResponseHandler.Closed: .init(description: "\(url): the connection closed before the answer was complete")
-        case is ResponseHandler.TimedOut:
-            .init(description: "\(url): no complete answer within \(String(format: "%.1f", (Double(timeout.nanoseconds) / 1e8).rounded() / 10)) s")
-        case is CancellationError: .init(description: "\(url): the scrape was cancelled")
-        default: .init(description: "\(url): \(NetworkFailure.describe(error))")
+        case is HTTPResponseReader.TooBig: .responseTooLarge(location: url, limit: Self.size(limit))
+        case let malformed as HTTPResponseReader.Malformed: .malformedResponse(location: url, detail: malformed.description)
+        case is ResponseHandler.Closed: .closedEarly(location: url)
+        case is ResponseHandler.TimedOut: .timedOut(location: url, seconds: (Double(timeout.nanoseconds) / 1e8).rounded() / 10)
+        case is CancellationError: .cancelled(location: url)
+        default: .network(location: url, failure: NetworkFailure.describe(error))
         }
     }
 

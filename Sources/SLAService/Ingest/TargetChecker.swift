@@ -165,9 +165,10 @@ public struct TargetChecker: Service {
         let start = clock.now
         let startedAt = WallClock.now()
         if check.kind == "scrape" {
-            let body: Result<ExpositionSource.Body, ExpositionSource.Failure>
-            do throws(ExpositionSource.Failure) { body = .success(try await ExpositionSource.load(check.url, timeout: check.timeout.duration)) } catch
-            { body = .failure(error) }
+            let body: Result<ExpositionSource.Body, IngestError>
+            do throws(IngestError) { body = .success(try await ExpositionSource.load(check.url, timeout: check.timeout.duration)) } catch {
+                body = .failure(error)
+            }
             let (failure, observations, samples) = Self.observations(of: body, reader: &reader, startedAt: startedAt, since: start)
             let dropped = await pipeline?.ingest(observations) ?? .init()
             return (failure, samples, dropped)
@@ -187,7 +188,7 @@ public struct TargetChecker: Service {
     /// series Prometheus adds (`up`, `scrape_duration_seconds` since `start`,
     /// `scrape_samples_scraped`), all at `startedAt`; why it failed, and how many samples it had.
     static func observations(
-        of body: Result<ExpositionSource.Body, ExpositionSource.Failure>, reader: inout ScrapeReader, startedAt: Int64,
+        of body: Result<ExpositionSource.Body, IngestError>, reader: inout ScrapeReader, startedAt: Int64,
         since start: ContinuousClock.Instant
     ) -> (failure: String?, observations: [SampleMapper.Observation], samples: Int) {
         var failure: String?

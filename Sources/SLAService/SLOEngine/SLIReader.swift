@@ -59,10 +59,8 @@ public struct SLIReader: Sendable {
         let bounds = Set(try await query.series(all).compactMap { $0.labels["le"] })
         guard !bounds.isEmpty else { return }  // no data yet: nothing to judge
         let sorted = bounds.sorted { (FamilyValidator.goNumber($0) ?? .infinity) < (FamilyValidator.goNumber($1) ?? .infinity) }
-        throw SLISelectors.Problem(
-            description: "\(FamilyValidator.canonicalBound(String(below))) is not a bucket bound of \(histogram) (its bounds: "
-                + sorted.prefix(30).joined(separator: ", ")
-                + "); a latency SLI is exact only on a bound: use one of them, or add the bound to the histogram")
+        throw SLOError.thresholdNotABound(
+            threshold: FamilyValidator.canonicalBound(String(below)), histogram: histogram, bounds: Array(sorted.prefix(30)))
     }
 
     /// One column summed per minute across the selected series.

@@ -15,18 +15,13 @@ public struct SLISelectors: Sendable, Equatable {
     /// Probe SLIs: good and total are the sum and count of the probe's 0/1 samples.
     public var fromGauge: Bool
 
-    /// Why an SLI cannot be read as configured.
-    public struct Problem: UserFacing, Sendable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// `text` as a selector of `service`'s series: `job="<service>"` added unless it names a job.
-    static func scoped(_ text: String, service: String) throws(Problem) -> Selector {
+    static func scoped(_ text: String, service: String) throws(SLOError) -> Selector {
         var selector: Selector
         do {
             selector = try Selector(parsing: text)
         } catch {
-            throw Problem(description: "selector \(text): \(error)")
+            throw SLOError.invalidSelector(text: text, reason: "\(error)")
         }
         if !selector.matchers.contains(where: { $0.label == "job" }) {
             selector.matchers.append(.init(label: "job", op: .equal, value: service))
@@ -34,8 +29,8 @@ public struct SLISelectors: Sendable, Equatable {
         return selector
     }
 
-    public init(_ sli: SLIDefinition, service: String) throws(Problem) {
-        func scoped(_ text: String) throws(Problem) -> Selector { try Self.scoped(text, service: service) }
+    public init(_ sli: SLIDefinition, service: String) throws(SLOError) {
+        func scoped(_ text: String) throws(SLOError) -> Selector { try Self.scoped(text, service: service) }
         switch sli {
         case .ratio(let good, let bad, let total):
             self.good = try good.map(scoped)

@@ -50,7 +50,7 @@ public struct SLOStatusReader: Sendable {
         for slo in service.slos {
             do {
                 entries.append(.init(service: service.id, slo: slo, status: try await status(slo, of: service, at: at)))
-            } catch let problem as SLISelectors.Problem {
+            } catch let problem as SLOError {
                 entries.append(.init(service: service.id, slo: slo, status: nil, problem: problem.description))
             } catch  where DataRefusal.reason(error) != nil {
                 let problem = "the stored figures of this SLO cannot be added up (\(DataRefusal.reason(error) ?? "")); its status is unknown"

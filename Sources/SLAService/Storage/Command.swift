@@ -25,7 +25,7 @@ struct Command: Sendable {
 
     package func run() async throws -> Result {
         var fds: [Int32] = [0, 0]
-        guard hms_pipe_cloexec(&fds) == 0 else { throw EmbeddedPostgresError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        guard hms_pipe_cloexec(&fds) == 0 else { throw StorageError.cannotRun(executable: executable, errno: errno) }
         let (readEnd, writeEnd) = (fds[0], fds[1])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -57,7 +57,7 @@ struct Command: Sendable {
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)
-            throw EmbeddedPostgresError("cannot run \(executable): \(String(cString: strerror(spawned)))")
+            throw StorageError.cannotRun(executable: executable, errno: spawned)
         }
         // Read and reap on a plain thread: both calls block, which the concurrency pool must not.
         return await withCheckedContinuation { continuation in

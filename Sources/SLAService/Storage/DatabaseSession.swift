@@ -16,7 +16,7 @@ public struct DatabaseSession: Sendable {
         _ config: HMSConfig, options: EmbeddedPostgres.Options = .init(), attempts: Int = 3, logger: Logger
     ) async throws -> DatabaseSession {
         if let text = config.databaseURL {
-            guard let url = DatabaseURL(text) else { throw EmbeddedPostgresError("database_url is not a postgres:// URL") }
+            guard let url = DatabaseURL(text) else { throw StorageError.notAPostgresURL }
             logger.info("using the configured PostgreSQL", metadata: ["database": "\(url)"])
             try await preflight(url, attempts: attempts, logger: logger)
             return DatabaseSession(url: url, embedded: nil)
@@ -36,7 +36,7 @@ public struct DatabaseSession: Sendable {
     static func preflight(_ url: DatabaseURL, attempts: Int, logger: Logger) async throws {
         var quiet = logger
         quiet.logLevel = .critical
-        var lastError: any Error = DatabaseUnavailable(url: url, reason: "cannot connect")
+        var lastError: any Error = StorageError.databaseUnavailable(url: url, reason: "cannot connect")
         for attempt in 0..<max(1, attempts) {
             if attempt > 0 { try await Task.sleep(for: .seconds(3)) }
             do {
@@ -57,7 +57,7 @@ public struct DatabaseSession: Sendable {
                 logger.notice("database not reachable yet", metadata: ["database": "\(url)", "attempt": "\(attempt + 1)"])
             }
         }
-        throw DatabaseUnavailable(url: url, reason: DatabaseErrorText.describe(lastError))
+        throw StorageError.databaseUnavailable(url: url, reason: DatabaseErrorText.describe(lastError))
     }
 
     /// Creates `url.database` if the server does not have it yet (the embedded cluster starts with `postgres` only).

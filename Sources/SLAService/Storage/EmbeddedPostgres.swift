@@ -73,20 +73,17 @@ public final class EmbeddedPostgres: Sendable {
     public static func start(dataDirectory: String, options: Options = .init(), logger: Logger) async throws -> EmbeddedPostgres {
         let dataDirectory = absolute(dataDirectory)
         guard options.mayCreate || FileManager.default.fileExists(atPath: dataDirectory + "/pg-initialized") else {
-            throw EmbeddedPostgresError(
-                "there is no hms-ops database in \(dataDirectory) (this command only reads, so it did not make one); run it in the folder where `hms-ops up` runs, or pass that folder's data directory with --data-dir DIR, or a server with --config FILE"
-            )
+            throw StorageError.noDatabase(dataDirectory: dataDirectory)
         }
         let tools = try Tools.find()
         let runAs: String? = geteuid() == 0 ? "postgres" : nil
         if let runAs, getpwnam(runAs) == nil {
-            throw EmbeddedPostgresError(
-                "running as root, but there is no '\(runAs)' user to run PostgreSQL as; install it with: apt-get install -y postgresql")
+            throw StorageError.noPostgresUser(runAs)
         }
         try makeDirectory(dataDirectory, mode: 0o755)
         let lockPath = dataDirectory + "/embedded.lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EmbeddedPostgresError("cannot create \(lockPath): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StorageError.cannotCreate(path: lockPath, errno: errno) }
         let passwordPath = dataDirectory + "/pg-password"
         let cluster = try await clusterLocation(dataDirectory: dataDirectory, runAs: runAs, logger: logger)
 
@@ -157,17 +154,16 @@ public final class EmbeddedPostgres: Sendable {
         let fm = FileManager.default
         // Names only hms-ops writes ("spool" or "pg" could be anyone's: /var/spool).
         let known = ["pg-initialized", "pg-password", "embedded.lock", relocationNote]
-        guard fm.fileExists(atPath: dataDirectory) else { throw EmbeddedPostgresError("\(dataDirectory) does not exist; nothing to purge") }
+        guard fm.fileExists(atPath: dataDirectory) else { throw StorageError.nothingToPurge(dataDirectory: dataDirectory) }
         guard known.contains(where: { fm.fileExists(atPath: dataDirectory + "/" + $0) }) else {
-            throw EmbeddedPostgresError(
-                "\(dataDirectory) is not an hms-ops data directory (none of \(known.joined(separator: ", ")) is in it); nothing removed")
+            throw StorageError.notADataDirectory(dataDirectory: dataDirectory, markers: known)
         }
         let lockPath = dataDirectory + "/embedded.lock"
         let fd = open(lockPath, O_RDWR | O_CLOEXEC)
         if fd >= 0 {
             defer { close(fd) }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-                throw EmbeddedPostgresError("an hms-ops server is using \(dataDirectory); stop it (Ctrl-C on hms-ops up) and purge again")
+                throw StorageError.dataDirectoryInUse(dataDirectory: dataDirectory)
             }
         }
         var removed: [String] = []
@@ -183,7 +179,7 @@ public final class EmbeddedPostgres: Sendable {
 
     static func removeTree(_ path: String) throws {
         do { try FileManager.default.removeItem(atPath: path) } catch {
-            throw EmbeddedPostgresError("cannot remove \(path): \(error.localizedDescription)")
+            throw StorageError.cannotRemove(path: path, reason: error.localizedDescription)
         }
     }
 
@@ -196,9 +192,7 @@ public final class EmbeddedPostgres: Sendable {
         let fm = FileManager.default
         if fm.fileExists(atPath: marker), fm.fileExists(atPath: cluster + "/PG_VERSION") {
             guard let text = try? String(contentsOfFile: passwordPath, encoding: .utf8) else {
-                throw EmbeddedPostgresError(
-                    "the embedded cluster at \(cluster) exists but its password file \(passwordPath) is missing; remove both \(cluster) and \(marker) to start afresh"
-                )
+                throw StorageError.passwordFileMissing(cluster: cluster, passwordFile: passwordPath, marker: marker)
             }
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -221,7 +215,7 @@ public final class EmbeddedPostgres: Sendable {
         logger.info("creating the embedded PostgreSQL cluster", metadata: ["cluster": "\(cluster)"])
         let result = try await Command.asUser(runAs, tools.initdb, arguments).run()
         guard result.succeeded else {
-            throw EmbeddedPostgresError("initdb failed for \(cluster)", detail: lastLines(result.output))
+            throw StorageError.initdbFailed(cluster: cluster, output: lastLines(result.output))
         }
         try write(cluster + "\n", to: marker, mode: 0o644)
         return password
@@ -237,8 +231,7 @@ public final class EmbeddedPostgres: Sendable {
             logger.notice("stopping an embedded PostgreSQL left running by an earlier hms-ops", metadata: ["pid": "\(pid)"])
             let result = try await Command.asUser(runAs, tools.pgctl, ["-D", cluster, "-m", "fast", "-w", "-t", "60", "stop"]).run()
             if !result.succeeded, isPostmaster(pid: pid, cluster: cluster) {
-                throw EmbeddedPostgresError(
-                    "could not stop the PostgreSQL server (pid \(pid)) left running in \(cluster)", detail: lastLines(result.output))
+                throw StorageError.staleServerWontStop(pid: pid, cluster: cluster, output: lastLines(result.output))
             }
         } else {
             logger.notice("removing a stale postmaster.pid left by a crash", metadata: ["cluster": "\(cluster)", "pid": "\(pid)"])
@@ -264,7 +257,7 @@ public final class EmbeddedPostgres: Sendable {
     static func startServer(cluster: String, tools: Tools, runAs: String?, options: Options, logger: Logger) async throws -> Int {
         var lastOutput = ""
         for _ in 0..<3 {
-            guard let port = options.port ?? PortProbe.freePort() else { throw EmbeddedPostgresError("no free TCP port on 127.0.0.1") }
+            guard let port = options.port ?? PortProbe.freePort() else { throw StorageError.noFreePort }
             // One node, no replicas: minimal WAL; checkpoints every 15 min write fewer full pages.
             var settings = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=60"
             settings += " -c wal_level=minimal -c max_wal_senders=0 -c checkpoint_timeout=15min -c max_wal_size=2GB"
@@ -277,8 +270,7 @@ public final class EmbeddedPostgres: Sendable {
             if !lastOutput.contains("could not bind") && !lastOutput.contains("Address already in use") { break }
             logger.info("port taken before PostgreSQL could bind it; trying another", metadata: ["port": "\(port)"])
         }
-        throw EmbeddedPostgresError(
-            "the embedded PostgreSQL server in \(cluster) did not start; its log is \(cluster)/server.log", detail: lastLines(lastOutput))
+        throw StorageError.serverDidNotStart(cluster: cluster, output: lastLines(lastOutput))
     }
 
     /// Waits for the owning process to publish its port, then returns its address.
@@ -294,9 +286,7 @@ public final class EmbeddedPostgres: Sendable {
             }
             try await Task.sleep(for: .milliseconds(250))
         }
-        throw EmbeddedPostgresError(
-            "another hms-ops holds \(dataDirectory)/embedded.lock but its database did not become ready within 60 s; stop it or use another --data-dir"
-        )
+        throw StorageError.sharedServerNotReady(dataDirectory: dataDirectory)
     }
 
     // MARK: Stop
@@ -405,9 +395,7 @@ public final class EmbeddedPostgres: Sendable {
                 let initdb = folder + "/initdb", pgctl = folder + "/pg_ctl"
                 if access(initdb, X_OK) == 0, access(pgctl, X_OK) == 0 { return Tools(initdb: initdb, pgctl: pgctl) }
             }
-            throw EmbeddedPostgresError(
-                "PostgreSQL's initdb and pg_ctl were not found (looked in /usr/lib/postgresql/*/bin and PATH); install them with: apt-get install -y postgresql, or set database_url in hms-ops.yaml"
-            )
+            throw StorageError.toolsNotFound
         }
     }
 
@@ -422,7 +410,7 @@ public final class EmbeddedPostgres: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: nil)
         } catch {
-            throw EmbeddedPostgresError("cannot create the folder \(path); check permissions or choose another --data-dir")
+            throw StorageError.cannotCreateFolder(path: path)
         }
         chmod(path, mode_t(mode))
         if let owner { try chown(path, to: owner) }
@@ -431,18 +419,18 @@ public final class EmbeddedPostgres: Sendable {
     package static func write(_ text: String, to path: String, mode: Int, owner: String? = nil) throws {
         unlink(path)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
-        guard fd >= 0 else { throw EmbeddedPostgresError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StorageError.cannotWrite(path: path, errno: errno) }
         defer { close(fd) }
         let bytes = Array(text.utf8)
         guard Glibc.write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
-            throw EmbeddedPostgresError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw StorageError.cannotWrite(path: path, errno: errno)
         }
         if let owner { try chown(path, to: owner) }
     }
 
     static func chown(_ path: String, to user: String) throws {
         guard let entry = getpwnam(user), Glibc.chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
-            throw EmbeddedPostgresError("cannot give \(path) to the \(user) user")
+            throw StorageError.cannotChangeOwner(path: path, user: user)
         }
     }
 

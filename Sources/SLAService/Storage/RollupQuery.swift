@@ -16,11 +16,6 @@ public struct RollupQuery: Sendable {
         self.logger = logger
     }
 
-    /// A query that cannot be answered as asked (e.g. an invalid regular expression).
-    public struct Failure: UserFacing, Sendable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The series a selector picks, with their labels. A missing label matches as "" (as in PromQL).
     public func series(_ selector: Selector) async throws -> [(id: Int64, labels: [String: String])] {
         var sql = SQLBuilder()
@@ -48,7 +43,7 @@ public struct RollupQuery: Sendable {
                 out.append((id, labels))
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "2201B" {
-            throw Failure(description: "invalid regular expression in \(selector)")
+            throw StorageError.invalidRegularExpression(selector: "\(selector)")
         }
         return out
     }

@@ -16,11 +16,6 @@ public final class Spool: Sendable {
     /// Largest payload accepted back from disk, so a corrupt length cannot make us allocate wildly.
     package static let maximumPayload = 256 << 20
 
-    /// Why the spool cannot be used; the message names the file.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
-
     public init(path: String) { self.path = path }
 
     /// What reading the spool found: whole records, and where a torn tail starts (if any).
@@ -42,9 +37,9 @@ public final class Spool: Sendable {
 
     /// Appends one record durably (written and fsync'd before this returns). A torn tail left
     /// by a crash is cut off first, so new records never sit behind garbage.
-    public func append(_ payload: [UInt8]) throws(Failure) {
+    public func append(_ payload: [UInt8]) throws(StorageError) {
         guard payload.count <= Self.maximumPayload else {
-            throw Failure(description: "a spool record may be at most \(Self.maximumPayload >> 20) MB; split it (\(payload.count) bytes)")
+            throw StorageError.spoolRecordTooLarge(bytes: payload.count, limit: Self.maximumPayload)
         }
         let known = self.end.withLock { $0 }
         var end: Int
@@ -57,7 +52,7 @@ public final class Spool: Sendable {
             torn = contents.tornAt != nil
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "cannot open the spool \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StorageError.spoolCannotOpen(path: path, errno: errno) }
         defer { close(fd) }
         if torn { _ = ftruncate(fd, off_t(end)) }
         var record = Self.magic
@@ -67,14 +62,14 @@ public final class Spool: Sendable {
         let written = record.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(end)) }
         guard written == record.count, fsync(fd) == 0 else {
             self.end.withLock { $0 = nil }  // unknown now: the next append reads the file again
-            throw Failure(description: "cannot write the spool \(path): \(String(cString: strerror(errno)))")
+            throw StorageError.spoolCannotWrite(path: path, errno: errno)
         }
         end += record.count
         self.end.withLock { [end] in $0 = end }
     }
 
     /// Every whole record, oldest first.
-    public func read() throws(Failure) -> Contents {
+    public func read() throws(StorageError) -> Contents {
         guard let handle = FileHandle(forReadingAtPath: path) else { return Contents(records: [], tornAt: nil, size: 0) }
         defer { try? handle.close() }
         let bytes = Array((try? handle.readToEnd()) ?? Data())
@@ -99,10 +94,10 @@ public final class Spool: Sendable {
     }
 
     /// Empties the spool once its records are safely elsewhere.
-    public func clear() throws(Failure) {
+    public func clear() throws(StorageError) {
         guard truncate(path, 0) == 0 || errno == ENOENT else {
             self.end.withLock { $0 = nil }
-            throw Failure(description: "cannot empty the spool \(path): \(String(cString: strerror(errno)))")
+            throw StorageError.spoolCannotEmpty(path: path, errno: errno)
         }
         self.end.withLock { $0 = 0 }
     }

@@ -20,8 +20,8 @@ enum TestDatabase {
 
     private static let server = Task<DatabaseURL, any Error> {
         if let text = ProcessInfo.processInfo.environment["HMS_TEST_DATABASE_URL"] {
-            guard let url = DatabaseURL(text) else { throw EmbeddedPostgresError("HMS_TEST_DATABASE_URL is not a postgres:// URL") }
-            guard url.isLocal else { throw EmbeddedPostgresError("refusing to run tests against a non-local database: \(url)") }
+            guard let url = DatabaseURL(text) else { throw TestDatabaseError("HMS_TEST_DATABASE_URL is not a postgres:// URL") }
+            guard url.isLocal else { throw TestDatabaseError("refusing to run tests against a non-local database: \(url)") }
             return url
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hms-ops-test-db-\(getpid())").path
@@ -63,4 +63,10 @@ enum TestDatabase {
             return try await body(client)
         }
     }
+}
+
+/// Why the tests' database cannot be used.
+struct TestDatabaseError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

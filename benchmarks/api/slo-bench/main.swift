@@ -35,7 +35,7 @@ func measure(days: Int) async throws -> (seconds: Double, samples: Int) {
     python.arguments = ["-c", "python3 '\(generator)' --series 12 --days \(days) --step 300 --end \(end) > '\(history)'"]
     try python.run()
     python.waitUntilExit()
-    guard python.terminationStatus == 0 else { throw ImportError("the history generator failed") }
+    guard python.terminationStatus == 0 else { throw BenchmarkError(description: "the history generator failed") }
     let config = HMSConfig(dataDirectory: folder + "/data", services: [service])
     let retention = config.retention
     let logger = logger
@@ -63,3 +63,8 @@ print(
         format:
             "30-day SLO evaluation (2 SLOs): %.1f ms with 1 day of history (%d samples), %.1f ms with 365 days (%d samples): ratio %.2f (goal: at most 1.5)",
         short.seconds * 1000, short.samples, long.seconds * 1000, long.samples, long.seconds / short.seconds))
+
+/// Why the benchmark could not run.
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+}

@@ -3,14 +3,10 @@
 /// then literals and back-references. Bounded: the declared length is capped before anything is
 /// allocated, and every copy is checked against what has been produced.
 package enum Snappy {
-    package struct Failure: Error, Sendable, CustomStringConvertible {
-        package var description: String
-    }
-
-    package static func decompress(_ input: [UInt8], maximumLength: Int) throws(Failure) -> [UInt8] {
+    package static func decompress(_ input: [UInt8], maximumLength: Int) throws(IngestError) -> [UInt8] {
         var i = 0
         guard let declared = varint(input, &i), declared <= UInt64(maximumLength) else {
-            throw Failure(description: "the snappy header is missing or declares more than \(maximumLength >> 20) MB")
+            throw IngestError.invalidSnappy("the snappy header is missing or declares more than \(maximumLength >> 20) MB")
         }
         let length = Int(declared)
         var out: [UInt8] = []
@@ -23,14 +19,14 @@ package enum Snappy {
                 var count = Int(tag >> 2) + 1
                 if count > 60 {
                     let extra = count - 60
-                    guard i + extra <= input.count else { throw Failure(description: "a snappy literal is cut short") }
+                    guard i + extra <= input.count else { throw IngestError.invalidSnappy("a snappy literal is cut short") }
                     count = 0
                     for k in 0..<extra { count |= Int(input[i + k]) << (8 * k) }
                     count += 1
                     i += extra
                 }
                 guard count <= input.count - i, count <= length - out.count else {
-                    throw Failure(description: "a snappy literal runs past the end")
+                    throw IngestError.invalidSnappy("a snappy literal runs past the end")
                 }
                 out.append(contentsOf: input[i..<(i + count)])
                 i += count
@@ -39,30 +35,30 @@ package enum Snappy {
                 let offset: Int
                 switch tag & 3 {
                 case 1:
-                    guard i < input.count else { throw Failure(description: "a snappy copy is cut short") }
+                    guard i < input.count else { throw IngestError.invalidSnappy("a snappy copy is cut short") }
                     count = Int((tag >> 2) & 7) + 4
                     offset = Int(tag >> 5) << 8 | Int(input[i])
                     i += 1
                 case 2:
-                    guard i + 2 <= input.count else { throw Failure(description: "a snappy copy is cut short") }
+                    guard i + 2 <= input.count else { throw IngestError.invalidSnappy("a snappy copy is cut short") }
                     count = Int(tag >> 2) + 1
                     offset = Int(input[i]) | Int(input[i + 1]) << 8
                     i += 2
                 default:
-                    guard i + 4 <= input.count else { throw Failure(description: "a snappy copy is cut short") }
+                    guard i + 4 <= input.count else { throw IngestError.invalidSnappy("a snappy copy is cut short") }
                     count = Int(tag >> 2) + 1
                     offset = Int(input[i]) | Int(input[i + 1]) << 8 | Int(input[i + 2]) << 16 | Int(input[i + 3]) << 24
                     i += 4
                 }
                 guard offset > 0, offset <= out.count, count <= length - out.count else {
-                    throw Failure(description: "a snappy copy points outside what was decoded")
+                    throw IngestError.invalidSnappy("a snappy copy points outside what was decoded")
                 }
                 // Byte by byte: a copy may overlap what it writes (a run).
                 let start = out.count - offset
                 for k in 0..<count { out.append(out[start + k]) }
             }
         }
-        guard out.count == length else { throw Failure(description: "snappy data ends after \(out.count) of \(length) bytes") }
+        guard out.count == length else { throw IngestError.invalidSnappy("snappy data ends after \(out.count) of \(length) bytes") }
         return out
     }
 

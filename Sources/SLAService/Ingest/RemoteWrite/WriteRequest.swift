@@ -12,11 +12,7 @@ package struct WriteRequest: Sendable {
 
     package var series: [Series] = []
 
-    package struct Failure: Error, Sendable, CustomStringConvertible {
-        package var description: String
-    }
-
-    package init(decoding bytes: [UInt8]) throws(Failure) {
+    package init(decoding bytes: [UInt8]) throws(IngestError) {
         var reader = Reader(bytes: bytes, end: bytes.count)
         while let (field, wire) = try reader.key() {
             switch (field, wire) {
@@ -26,7 +22,7 @@ package struct WriteRequest: Sendable {
         }
     }
 
-    static func series(_ reader: Reader) throws(Failure) -> Series {
+    static func series(_ reader: Reader) throws(IngestError) -> Series {
         var reader = reader
         var out = Series()
         while let (field, wire) = try reader.key() {
@@ -71,15 +67,15 @@ package struct WriteRequest: Sendable {
             self.end = end
         }
 
-        package mutating func key() throws(Failure) -> (Int, Int)? {
+        package mutating func key() throws(IngestError) -> (Int, Int)? {
             guard position < end else { return nil }
             let key = try varint()
             let field = Int(truncatingIfNeeded: key >> 3)
-            guard field > 0 else { throw Failure(description: "protobuf field number 0") }
+            guard field > 0 else { throw IngestError.invalidWriteRequest("protobuf field number 0") }
             return (field, Int(key & 7))
         }
 
-        mutating func varint() throws(Failure) -> UInt64 {
+        mutating func varint() throws(IngestError) -> UInt64 {
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while position < end, shift < 64 {
@@ -89,11 +85,11 @@ package struct WriteRequest: Sendable {
                 if byte & 0x80 == 0 { return value }
                 shift += 7
             }
-            throw Failure(description: "a protobuf varint is cut short")
+            throw IngestError.invalidWriteRequest("a protobuf varint is cut short")
         }
 
-        mutating func fixed64() throws(Failure) -> UInt64 {
-            guard end - position >= 8 else { throw Failure(description: "a protobuf fixed64 is cut short") }
+        mutating func fixed64() throws(IngestError) -> UInt64 {
+            guard end - position >= 8 else { throw IngestError.invalidWriteRequest("a protobuf fixed64 is cut short") }
             var value: UInt64 = 0
             for k in 0..<8 { value |= UInt64(bytes[position + k]) << (8 * UInt64(k)) }
             position += 8
@@ -101,33 +97,33 @@ package struct WriteRequest: Sendable {
         }
 
         /// The length-delimited field that follows, as its own reader.
-        mutating func nested() throws(Failure) -> Reader {
+        mutating func nested() throws(IngestError) -> Reader {
             let length = try varint()
-            guard length <= UInt64(end - position) else { throw Failure(description: "a protobuf field runs past its message") }
+            guard length <= UInt64(end - position) else { throw IngestError.invalidWriteRequest("a protobuf field runs past its message") }
             let inner = Reader(bytes: bytes, position: position, end: position + Int(length))
             position += Int(length)
             return inner
         }
 
-        package mutating func string() throws(Failure) -> String {
+        package mutating func string() throws(IngestError) -> String {
             let inner = try nested()
             guard let text = String(validating: bytes[inner.position..<inner.end], as: UTF8.self) else {
-                throw Failure(description: "a label is not valid UTF-8")
+                throw IngestError.invalidWriteRequest("a label is not valid UTF-8")
             }
             return text
         }
 
-        mutating func skip(_ wire: Int) throws(Failure) {
+        mutating func skip(_ wire: Int) throws(IngestError) {
             switch wire {
             case 0: _ = try varint()
             case 1:
-                guard end - position >= 8 else { throw Failure(description: "a protobuf field is cut short") }
+                guard end - position >= 8 else { throw IngestError.invalidWriteRequest("a protobuf field is cut short") }
                 position += 8
             case 2: _ = try nested()
             case 5:
-                guard end - position >= 4 else { throw Failure(description: "a protobuf field is cut short") }
+                guard end - position >= 4 else { throw IngestError.invalidWriteRequest("a protobuf field is cut short") }
                 position += 4
-            default: throw Failure(description: "unsupported protobuf wire type \(wire)")
+            default: throw IngestError.invalidWriteRequest("unsupported protobuf wire type \(wire)")
             }
         }
     }
