@@ -33,7 +33,7 @@ func service(_ name: String, folder: String? = nil, _ dependencies: [Target.Depe
 
 /// Every module of the service, for what sits above them all (the CLI, its tests, a benchmark).
 let allOfTheService: [Target.Dependency] = [
-    "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService",
+    "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService", "CostModel",
 ]
 
 let package = Package(
@@ -88,7 +88,7 @@ let package = Package(
         .target(name: "CProcessShims"),
         // The system's zlib (Debian's zlib1g-dev, which Swift itself needs), for gzip answers.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CostModel"),
+        .target(name: "CostModel", dependencies: ["Core"]),
         .target(name: "Widgets", resources: [.copy("Resources/ops-sla-card.js")]),
         .target(name: "ReportGen", dependencies: ["Core"]),
         .executableTarget(name: "hms-ops", dependencies: allOfTheService + [argumentParser, logging, metrics, prometheus, serviceLifecycle]),
@@ -99,7 +99,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Core", "Exposition", "TestSupport"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Core", "Config", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Core", "Config", "CostModel", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Core", "Exposition", "Config", "Storage", "Ingest", "TestSupport"]),
         .testTarget(name: "SLOEngineTests", dependencies: ["Core", "Exposition", "Config", "Storage", "Ingest", "SLOEngine"]),
         .testTarget(
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "SLAServiceTests",
             dependencies: ["Core", "Config", "Storage", "Ingest", "DemoService", "SLAService", serviceLifecycleTestKit, metrics]),
-        .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
+        .testTarget(name: "CostModelTests", dependencies: ["CostModel", "Core"]),
         .testTarget(name: "WidgetsTests", dependencies: ["Widgets"], exclude: ["Golden"]),
         // The rest: a real PostgreSQL, the binary as a subprocess, a real Prometheus, Python peers.
         .testTarget(

@@ -20,4 +20,10 @@ public enum ExactDecimal {
         guard digits > 0, digits <= 38, points <= 1 else { return nil }
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
+
+    /// `value` in plain decimal notation (`0.001`, never `1e-3`); nil past 38 digits.
+    public static func plainText(_ value: Decimal) -> String? {
+        let text = NSDecimalNumber(decimal: value).stringValue
+        return parse(text) == nil ? nil : text
+    }
 }

@@ -9,7 +9,7 @@ import SLOEngine
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check configuration and other inputs.",
-        subcommands: [CheckConfigCommand.self, CheckMetricsCommand.self, CheckSLOCommand.self])
+        subcommands: [CheckConfigCommand.self, CheckMetricsCommand.self, CheckSLOCommand.self, CheckRateCardCommand.self])
 }
 
 /// `hms-ops check config FILE`: every problem with file:line:column, exit 0 or 1.

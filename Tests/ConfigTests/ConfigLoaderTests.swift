@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Config
@@ -12,7 +13,9 @@ struct ConfigLoaderTests {
     static let rateCards: String = {
         let dir = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/hms-ops-config-tests-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/usda-2026.yaml", contents: Data("id: usda-2026\ncurrency: USD\n".utf8))
+        FileManager.default.createFile(
+            atPath: dir + "/usda-2026.yaml",
+            contents: Data(try! String(contentsOfFile: Fixtures.projectRoot.path + "/rate-cards/usda-2026.yaml", encoding: .utf8).utf8))
         // Plain C calls at exit: Foundation may be half torn down by then (FileManager hung here).
         atexit {
             let dir = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/hms-ops-config-tests-\(getpid())"

@@ -41,6 +41,31 @@ struct CLITests {
         #expect(!output.contains("SLAService"))
     }
 
+    @Test func theShippedRateCardIsValidAndABadOneSaysWhereAndWhat() async throws {
+        let (status, output) = try await Subprocess.run(["check", "rate-card", Self.root + "/rate-cards/usda-2026.yaml"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("valid (usda-2026, USDA, USD, America/New_York, 2 periods)"), "\(output)")
+        #expect(output.contains("cpu_core_hour          0.0450 USD") || output.contains("cpu_core_hour          0.045 USD"), "\(output)")
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-card-\(getpid()).yaml").path
+        try """
+        id: bad
+        agency: A
+        currency: USD
+        time_zone: UTC
+        periods:
+          - effective_from: "2026-01-01"
+            rates: {cpu_cor_hour: "0,04"}
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let (failed, failedOutput) = try await Subprocess.run(["check", "rate-card", bad])
+        #expect(failed == 1, "\(failedOutput)")
+        #expect(
+            failedOutput.contains("\(bad):7:13: periods[0].rates.cpu_cor_hour: unknown key 'cpu_cor_hour'; did you mean 'cpu_core_hour'?"),
+            "\(failedOutput)")
+        let (missing, _) = try await Subprocess.run(["check", "rate-card", "/nonexistent/card.yaml"])
+        #expect(missing == 1)
+    }
+
     @Test func missingFileIsAnInputError() async throws {
         let (status, output) = try await Subprocess.run(["check", "config", "/nonexistent/hms-ops.yaml"])
         #expect(status == 1)

@@ -1,3 +1,4 @@
+import CostModel
 import Foundation
 import Yams
 
@@ -8,28 +9,30 @@ public enum ConfigLoader {
 
     /// Loads the file at `path`; relative paths inside it resolve against its folder.
     public static func load(path: String) throws(ConfigErrors) -> HMSConfig {
-        let whole = ConfigIssue(file: path, line: 0, column: 0, field: "", message: "")
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            var issue = whole
-            issue.message =
-                FileManager.default.fileExists(atPath: path)
-                ? "cannot be read; check its permissions" : "no such file; give the path to an hms-ops.yaml (see examples/hms-ops.yaml)"
-            throw ConfigErrors([issue])
+        let text = try readText(path, what: "an hms-ops.yaml (see examples/hms-ops.yaml)")
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text, file: path, baseDirectory: base)
+    }
+
+    /// A configuration file's text (`hms-ops.yaml`, a rate card, an OpenSLO file), or why it
+    /// cannot be had: missing (`what` says what to give), unreadable, too large, not UTF-8.
+    public static func readText(_ path: String, what: String) throws(ConfigErrors) -> String {
+        func refuse(_ message: String) -> ConfigErrors {
+            ConfigErrors([ConfigIssue(file: path, line: 0, column: 0, field: "", message: message)])
         }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw refuse("no such file; give the path to \(what)")
+        }
+        guard !isDirectory.boolValue else { throw refuse("is a folder; give the path to \(what)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw refuse("cannot be read; check its permissions") }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maximumFileBytes + 1)) ?? Data()
         guard data.count <= maximumFileBytes else {
-            var issue = whole
-            issue.message = "is larger than \(maximumFileBytes >> 20) MB; a configuration file should be far smaller"
-            throw ConfigErrors([issue])
+            throw refuse("is larger than \(maximumFileBytes >> 20) MB; a configuration file should be far smaller")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            var issue = whole
-            issue.message = "is not UTF-8 text; save it as UTF-8"
-            throw ConfigErrors([issue])
-        }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(text, file: path, baseDirectory: base)
+        guard let text = String(data: data, encoding: .utf8) else { throw refuse("is not UTF-8 text; save it as UTF-8") }
+        return text
     }
 
     /// Parses configuration text; `file` names it in messages, `baseDirectory` anchors relative paths.
@@ -160,7 +163,9 @@ public enum ConfigLoader {
         if let (_, node) = keys["services"], let items = r.sequence(node, "services", of: "services") {
             var seen: [String: Int] = [:]
             for (i, item) in items.enumerated() {
-                guard let service = readService(item, "services[\(i)]", &r, rateCards: config.rateCardsDirectory) else { continue }
+                guard let service = readService(item, "services[\(i)]", &r, rateCards: config.rateCardsDirectory, cards: &config.rateCards) else {
+                    continue
+                }
                 if let first = seen[service.id] {
                     r.report(
                         item.mapping?["id"] ?? item, "services[\(i)].id",
@@ -241,7 +246,9 @@ public enum ConfigLoader {
 
     static let serviceKeys = ["id", "name", "agency", "public", "rate_card", "time_zone", "targets", "honor_labels", "probes", "slos"]
 
-    static func readService(_ node: Node, _ field: String, _ r: inout YAMLReader, rateCards: String) -> ServiceDefinition? {
+    static func readService(
+        _ node: Node, _ field: String, _ r: inout YAMLReader, rateCards: String, cards: inout [String: RateCard]
+    ) -> ServiceDefinition? {
         guard let keys = r.mapping(node, field, allowed: serviceKeys) else { return nil }
         let before = r.issues.count
         guard let (_, idNode) = keys["id"] else {
@@ -268,10 +275,20 @@ public enum ConfigLoader {
             }
         }
         if let (_, n) = keys["rate_card"], let card = r.string(n, "\(field).rate_card", maxLength: 100) {
-            if let problem = rateCardProblem(card, directory: rateCards) {
-                r.report(n, "\(field).rate_card", problem)
-            } else {
+            if cards[card] != nil {
                 service.rateCard = card
+            } else {
+                switch readRateCard(card, directory: rateCards) {
+                case .success(let loaded):
+                    cards[card] = loaded
+                    service.rateCard = card
+                case .failure(.here(let problem)): r.report(n, "\(field).rate_card", problem)
+                case .failure(.inTheCard(let issues)):
+                    r.report(
+                        n, "\(field).rate_card",
+                        "rate card '\(card)' has \(issues.count) problem\(issues.count == 1 ? "" : "s"), listed with its file")
+                    r.include(issues)
+                }
             }
         }
         if let (_, n) = keys["targets"], let items = r.sequence(n, "\(field).targets", of: "URLs") {
@@ -491,29 +508,37 @@ public enum ConfigLoader {
         return nil
     }
 
-    /// Nil when the rate card file exists and reads as a YAML mapping; otherwise what is wrong.
-    static func rateCardProblem(_ name: String, directory: String) -> String? {
+    /// Why a service's rate card cannot be used: its name (said at the service), or what is
+    /// wrong inside the card (said at the card's own lines).
+    enum RateCardProblem: Error {
+        case here(String)
+        case inTheCard([ConfigIssue])
+    }
+
+    /// The card a service names: `<directory>/<name>.yaml` (or `.yml`), read whole.
+    static func readRateCard(_ name: String, directory: String) -> Result<RateCard, RateCardProblem> {
         guard
             name.utf8.allSatisfy({ b in
                 (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
                     || b == UInt8(ascii: ".")
             }), !name.hasPrefix(".")
         else {
-            return "'\(YAMLReader.clip(name))' is not a rate card name; use letters, digits, '-', '_' or '.' (a file in \(directory))"
+            return .failure(
+                .here("'\(YAMLReader.clip(name))' is not a rate card name; use letters, digits, '-', '_' or '.' (a file in \(directory))"))
         }
         let candidates = ["\(directory)/\(name).yaml", "\(directory)/\(name).yml"]
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            return "rate card '\(name)' not found: expected \(candidates[0]); set rate_cards_dir or add the file"
+            return .failure(.here("rate card '\(name)' not found: expected \(candidates[0]); set rate_cards_dir or add the file"))
         }
-        guard let data = FileManager.default.contents(atPath: path), data.count <= maximumFileBytes,
-            let text = String(data: data, encoding: .utf8)
-        else {
-            return "rate card file \(path) cannot be read as UTF-8 text"
+        do {
+            let card = try RateCardReader.load(path: path)
+            guard card.id == name else {
+                return .failure(.here("the card in \(path) has id '\(card.id)'; a card's id is its file's name, so make it '\(name)'"))
+            }
+            return .success(card)
+        } catch {
+            return .failure(.inTheCard(error.issues))
         }
-        guard (try? Yams.compose(yaml: text))??.mapping != nil else {
-            return "rate card file \(path) is not a YAML mapping"
-        }
-        return nil
     }
 
     package static func resolve(_ path: String, against base: String) -> String {

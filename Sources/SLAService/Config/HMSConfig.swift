@@ -1,4 +1,5 @@
 import Core
+import CostModel
 import Foundation
 
 /// The whole of `hms-ops.yaml`: one `Sendable` value handed to `buildApplication`.
@@ -19,6 +20,8 @@ public struct HMSConfig: Sendable, Equatable {
     public var rateCardsDirectory: String
     /// The services whose promises we watch.
     public var services: [ServiceDefinition]
+    /// The rate cards services name, by name (the file's, without `.yaml`).
+    public var rateCards: [String: RateCard] = [:]
     /// How long each rollup level is kept.
     public var retention = Retention()
     /// What one sender may make the server hold (`limits:`; docs/operations.md).

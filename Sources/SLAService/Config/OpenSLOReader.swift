@@ -18,10 +18,7 @@ public enum OpenSLOReader {
 
     /// Reads a file; every problem with its line.
     public static func load(path: String) throws(ConfigErrors) -> [Imported] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigErrors([ConfigIssue(file: path, line: 0, column: 0, field: "", message: "cannot be read (missing, unreadable or not UTF-8)")])
-        }
-        return try parse(text, file: path)
+        try parse(ConfigLoader.readText(path, what: "an OpenSLO v1 YAML file"), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigErrors) -> [Imported] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar month, written `YYYY-MM`: a report's month, a dashboard or API period.
 public struct CalendarMonth: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
@@ -31,5 +33,19 @@ public struct CalendarMonth: Sendable, Hashable, Comparable, CustomStringConvert
     public var description: String {
         let m = month < 10 ? "0\(month)" : "\(month)"
         return "\(year)-\(m)"
+    }
+}
+
+extension CalendarMonth {
+    /// The month from its first local midnight in `zone` to the next month's: 744 hours for
+    /// October 2026 in New York, 721 for November (the clocks go back on the 1st).
+    public func span(in zone: TimeZone) -> TimeSpan? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        guard let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
+            let next = calendar.date(byAdding: .month, value: 1, to: start)
+        else { return nil }
+        func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        return TimeSpan(start: milliseconds(start), end: milliseconds(next))
     }
 }

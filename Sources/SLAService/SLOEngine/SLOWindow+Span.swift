@@ -39,13 +39,7 @@ extension SLOWindow {
 
     /// The calendar month named `YYYY-MM` in `timeZone` (a month report, `period=2026-10`).
     public static func month(_ text: String, timeZone: TimeZone) -> TimeSpan? {
-        guard let month = CalendarMonth(parsing: text) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        guard let start = calendar.date(from: DateComponents(year: month.year, month: month.month, day: 1)),
-            let next = calendar.date(byAdding: .month, value: 1, to: start)
-        else { return nil }
-        return TimeSpan(start: milliseconds(start), end: milliseconds(next))
+        CalendarMonth(parsing: text)?.span(in: timeZone)
     }
 
     package static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
