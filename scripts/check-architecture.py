@@ -45,6 +45,8 @@ PURE = {
     "Widgets": set(),
     "ReportGen": set(),
 }
+# The same, as Package.swift names them (its product constants).
+PURE_PRODUCTS = {"Core": {"crypto"}, "Config": {"yams"}}
 ALWAYS = {"Foundation", "FoundationEssentials", "Glibc", "Darwin", "Synchronization", "Dispatch", "Swift", "_Concurrency"}
 # The C shims are leaves anyone below the composition may use.
 LEAVES = {"CProcessShims", "CZlib"}
@@ -63,6 +65,13 @@ def module_dirs():
     return dirs
 
 
+def statements(handle):
+    """(line number, statement) for each `;`-separated statement of each line."""
+    for number, line in enumerate(handle, 1):
+        for statement in line.split(";"):
+            yield number, statement
+
+
 def check_sources(offences):
     for module, folder in module_dirs().items():
         path = os.path.join(ROOT, folder)
@@ -75,7 +84,7 @@ def check_sources(offences):
                     continue
                 file = os.path.join(directory, name)
                 with open(file, encoding="utf-8") as handle:
-                    for number, line in enumerate(handle, 1):
+                    for number, line in statements(handle):
                         found = re.match(r"^\s*(?:@[\w]+(?:\([^)]*\))?\s+|(?:public|package|internal|private|fileprivate)\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?(\w+)", line)
                         if not found:
                             continue
@@ -129,6 +138,11 @@ def check_package(offences):
         deps = set(re.findall(r'"([\w-]+)"', re.sub(r'(path|folder):\s*"[^"]*"', "", call)))
         if "allOfTheService" in call:
             deps |= set(re.findall(r'"([\w-]+)"', text[text.index("let allOfTheService") :].split("]", 1)[0]))
+        if name in PURE:
+            lists = " ".join(re.findall(r"\[([^\]]*)\]", re.sub(r'"[^"]*"', '""', call)))
+            for product in sorted(set(re.findall(r"(?<![.\w])([a-z]\w*)\b", lists)) - {"allOfTheService"}):
+                if product not in PURE_PRODUCTS.get(name, set()):
+                    offences.append(f"Package.swift:{line}: {name} is pure but depends on {product} (move the I/O up)")
         for dep in sorted(deps):
             if dep in OURS and dep not in ALLOWED[name]:
                 offences.append(f"Package.swift:{line}: target {name} depends on {dep}, which is not below it")

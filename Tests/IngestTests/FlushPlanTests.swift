@@ -69,6 +69,25 @@ struct FlushPlanTests {
         #expect(plan.pending.isEmpty)
     }
 
+    @Test func aReplayThatFailsWithNothingWaitingWritesNothingToTheSpool() {
+        var plan = Plan(pendingLimit: 10, hasWriter: true)
+        _ = plan.start(closedIsEmpty: true, spoolIsEmpty: false)
+        #expect(plan.rowsMade([]) == .replaySpool)
+        #expect(plan.replayed(nil) == .finish(written: 0))
+    }
+
+    @Test func rowsOnTheirWayToTheSpoolAreNotCutToTheMemoryLimit() {
+        var plan = Plan(pendingLimit: 2, hasWriter: true)
+        _ = plan.start(closedIsEmpty: false, spoolIsEmpty: true)
+        _ = plan.cellsFailed()
+        #expect(plan.rowsMade(["a", "b", "c"]) == .spool(["a", "b", "c"], databaseAway: true))
+        // Kept in memory when the spool cannot take them; cut to the limit at the next flush.
+        #expect(plan.spooled(false) == .finish(written: 0))
+        _ = plan.start(closedIsEmpty: false, spoolIsEmpty: true)
+        #expect(plan.rowsMade(["d"]) == .drop(2))
+        #expect(plan.pending == ["c", "d"])
+    }
+
     @Test func aWriteThatFailsAfterAReplaySpoolsTheRowsAndCountsWhatWasReplayed() {
         var plan = Plan(pendingLimit: 10, hasWriter: true)
         _ = plan.start(closedIsEmpty: false, spoolIsEmpty: false)

@@ -24,7 +24,8 @@ public enum ImportError: UserFacing, Sendable, CustomStringConvertible {
     case refused(url: String, errorType: String, message: String)
 
     public var description: String {
-        switch self {
+        let place = RedactedURL.text
+        return switch self {
         case .cannotRead(let path, let code): "\(path): \(String(cString: strerror(code)))"
         case .notARegularFile(let path): "\(path): not a regular file"
         case .invalidLines(let path, let lines, let samplesBefore):
@@ -33,11 +34,12 @@ public enum ImportError: UserFacing, Sendable, CustomStringConvertible {
                     + "fix the file and import it again (minutes already stored stay as they are)"
             ]).joined(separator: "\n")
         case .emptyRange: "--to must be later than --from"
-        case .notAMatrix(let url, let query, let resultType): "\(url): expected a matrix for \(query), got \(resultType)"
-        case .answerTooLarge(let url, let limit): "\(url): the answer is larger than \(limit >> 20) MB; import with a shorter --chunk"
-        case .network(let url, let failure): "\(url): \(failure)"
-        case .notPrometheus(let url, let status, let detail): "\(url): HTTP \(status), not a Prometheus API answer (\(detail))"
-        case .refused(let url, let errorType, let message): "\(url): \(errorType): \(message)"
+        case .notAMatrix(let url, let query, let resultType): "\(place(url)): expected a matrix for \(query), got \(resultType)"
+        case .answerTooLarge(let url, let limit): "\(place(url)): the answer is larger than \(limit >> 20) MB; import with a shorter --chunk"
+        case .network(let url, let failure): "\(place(url)): \(failure)"
+        case .notPrometheus(let url, let status, let detail):
+            "\(place(url)): HTTP \(status), not a Prometheus API answer (\(detail)); check that --url is Prometheus's address, such as http://127.0.0.1:9090"
+        case .refused(let url, let errorType, let message): "\(place(url)): \(errorType): \(message)"
         }
     }
 }

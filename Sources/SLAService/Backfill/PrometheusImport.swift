@@ -215,8 +215,13 @@ public struct PrometheusImport: Sendable {
         let envelope: Envelope<Payload>
         do {
             envelope = try JSONDecoder().decode(Envelope<Payload>.self, from: Data(buffer: body))
+        } catch is DecodingError where (try? JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed])) != nil {
+            throw ImportError.notPrometheus(url: url + path, status: response.status.code, detail: "JSON, but not in the shape of its API's answers")
         } catch {
-            throw ImportError.notPrometheus(url: url + path, status: response.status.code, detail: "\(error)")
+            throw ImportError.notPrometheus(url: url + path, status: response.status.code, detail: "not JSON")
+        }
+        if envelope.status == "success", envelope.data == nil {
+            throw ImportError.notPrometheus(url: url + path, status: response.status.code, detail: "it said success but sent no data")
         }
         guard envelope.status == "success", let data = envelope.data else {
             throw ImportError.refused(

@@ -45,6 +45,10 @@ public enum ExpositionSource {
     }
 
     package static func read(_ location: String) throws(IngestError) -> Body {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .notAFile(path: location)
+        }
         guard let handle = FileHandle(forReadingAtPath: location) else {
             throw FileManager.default.fileExists(atPath: location) ? .unreadable(path: location) : .noSuchFile(path: location)
         }

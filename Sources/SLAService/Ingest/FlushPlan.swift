@@ -7,7 +7,8 @@
 /// One flush goes:
 /// 1. `start`: with nothing waiting before them, the closed minutes are written straight from
 ///    their cells (`writeCells`); otherwise they are made into rows (`makeRows`).
-/// 2. Rows join those waiting; beyond `pendingLimit` the oldest are dropped (`drop`).
+/// 2. Rows join those waiting; beyond `pendingLimit` the oldest are dropped (`drop`), unless
+///    they are on their way to the spool (which has no such limit).
 /// 3. The spool, if it holds anything, is replayed first (`replaySpool`); then what waits is
 ///    written (`writeRows`).
 /// 4. When the database is away, what waits goes to the spool (`spool`); if that fails too it
@@ -96,7 +97,7 @@ package struct FlushPlan<Row> {
         guard case .makingRows(let away) = step else { preconditionFailure("rows made out of turn") }
         if pending.isEmpty { pending = rows } else { pending += rows }
         let over = pending.count - pendingLimit
-        if over > 0 {
+        if over > 0, !away {
             pending.removeFirst(over)
             step = .dropping(databaseAway: away)
             return .drop(over)
@@ -155,6 +156,7 @@ package struct FlushPlan<Row> {
     }
 
     private mutating func spoolPending(databaseAway: Bool) -> Action {
+        guard !pending.isEmpty else { return finish() }
         step = .spooling
         return .spool(pending, databaseAway: databaseAway)
     }

@@ -22,23 +22,27 @@ public enum IngestError: UserFacing, Sendable, Equatable, CustomStringConvertibl
     case fileTooLarge(path: String, limit: String)
     case noSuchFile(path: String)
     case unreadable(path: String)
+    /// A folder where a file was expected.
+    case notAFile(path: String)
     /// A remote-write body that is not snappy as Prometheus writes it.
     case invalidSnappy(String)
     /// A remote-write body that is not a `WriteRequest`.
     case invalidWriteRequest(String)
 
     public var description: String {
-        switch self {
-        case .network(let location, let failure): "\(location): \(failure)"
-        case .httpStatus(let location, let status): "\(location): HTTP status \(status)"
-        case .malformedResponse(let location, let detail): "\(location): \(detail)"
-        case .closedEarly(let location): "\(location): the connection closed before the answer was complete"
-        case .timedOut(let location, let seconds): "\(location): no complete answer within \(String(format: "%.1f", seconds)) s"
-        case .cancelled(let location): "\(location): the scrape was cancelled"
-        case .responseTooLarge(let location, let limit): "\(location): response larger than \(limit)"
-        case .fileTooLarge(let path, let limit): "\(path): larger than \(limit)"
-        case .noSuchFile(let path): "\(path): no such file"
-        case .unreadable(let path): "\(path): cannot be read"
+        let place = RedactedURL.text
+        return switch self {
+        case .network(let location, let failure): "\(place(location)): \(failure)"
+        case .httpStatus(let location, let status): "\(place(location)): HTTP status \(status)"
+        case .malformedResponse(let location, let detail): "\(place(location)): \(detail)"
+        case .closedEarly(let location): "\(place(location)): the connection closed before the answer was complete"
+        case .timedOut(let location, let seconds): "\(place(location)): no complete answer within \(String(format: "%.1f", seconds)) s"
+        case .cancelled(let location): "\(place(location)): the scrape was cancelled"
+        case .responseTooLarge(let location, let limit): "\(place(location)): response larger than \(limit)"
+        case .fileTooLarge(let path, let limit): "\(place(path)): larger than \(limit)"
+        case .noSuchFile(let path): "\(place(path)): no such file"
+        case .unreadable(let path): "\(place(path)): cannot be read; check its permissions"
+        case .notAFile(let path): "\(place(path)): is a folder; give a file, or an http(s) URL"
         case .invalidSnappy(let detail): detail
         case .invalidWriteRequest(let detail): detail
         }

@@ -223,6 +223,8 @@ public actor IngestPipeline {
                 action = await writeCells(taken)
             case .makeRows:
                 action = plan.rowsMade(taken.rows())
+                // Seen by `health()` while the writes below wait on the database.
+                pendingCount.store(plan.pending.count, ordering: .relaxed)
             case .drop(let rows):
                 logger.error("rows dropped: the database is away and the spool cannot take them", metadata: ["rows": "\(rows)"])
                 instruments.dropped.increment(by: Int64(rows))

@@ -114,11 +114,12 @@ public struct TargetChecker: Service {
                     logger.warning(
                         "samples stamped ahead of this server's clock (or outside 1970-9999) were dropped; check the target's clock",
                         metadata: [
-                            "url": "\(check.url)", "service": "\(check.service)", "samples": "\(dropped.ahead + dropped.outOfRange)",
+                            "url": "\(RedactedURL.text(check.url))", "service": "\(check.service)",
+                            "samples": "\(dropped.ahead + dropped.outOfRange)",
                             "limit": "\(IngestPipeline.maximumAhead / 60_000) minutes ahead",
                         ])
                 } else {
-                    logger.info("samples no longer stamped ahead of this server's clock", metadata: ["url": "\(check.url)"])
+                    logger.info("samples no longer stamped ahead of this server's clock", metadata: ["url": "\(RedactedURL.text(check.url))"])
                 }
             }
             if (dropped.refused > 0) != wasRefused {
@@ -126,9 +127,12 @@ public struct TargetChecker: Service {
                 if let refusal = dropped.refusal {
                     logger.warning(
                         "samples of series that cannot be stored were dropped",
-                        metadata: ["url": "\(check.url)", "service": "\(check.service)", "samples": "\(dropped.refused)", "first": "\(refusal)"])
+                        metadata: [
+                            "url": "\(RedactedURL.text(check.url))", "service": "\(check.service)", "samples": "\(dropped.refused)",
+                            "first": "\(refusal)",
+                        ])
                 } else {
-                    logger.info("no more samples of series that cannot be stored", metadata: ["url": "\(check.url)"])
+                    logger.info("no more samples of series that cannot be stored", metadata: ["url": "\(RedactedURL.text(check.url))"])
                 }
             }
             let (up, duration) =
@@ -142,9 +146,10 @@ public struct TargetChecker: Service {
             let isUp = failure == nil
             if wasUp != isUp {
                 if let failure {
-                    logger.warning("target down", metadata: ["url": "\(check.url)", "service": "\(check.service)", "reason": "\(failure)"])
+                    logger.warning(
+                        "target down", metadata: ["url": "\(RedactedURL.text(check.url))", "service": "\(check.service)", "reason": "\(failure)"])
                 } else if wasUp != nil {
-                    logger.info("target up again", metadata: ["url": "\(check.url)", "service": "\(check.service)"])
+                    logger.info("target up again", metadata: ["url": "\(RedactedURL.text(check.url))", "service": "\(check.service)"])
                 }
                 wasUp = isUp
             }
@@ -154,7 +159,8 @@ public struct TargetChecker: Service {
     /// The labels every series of a check carries, as Prometheus names them.
     package static func targetLabels(_ check: Check) -> [Label] {
         check.kind == "scrape"
-            ? [Label("instance", instance(check.url)), Label("job", check.service)] : [Label("instance", check.url), Label("job", check.service)]
+            ? [Label("instance", instance(check.url)), Label("job", check.service)]
+            : [Label("instance", RedactedURL.text(check.url)), Label("job", check.service)]
     }
 
     /// Why the check failed (nil when it passed), how many samples went to the pipeline, and how

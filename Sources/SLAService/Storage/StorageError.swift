@@ -27,7 +27,7 @@ public enum StorageError: UserFacing, Sendable, Equatable, CustomStringConvertib
     /// Another hms-ops holds the lock, but its database never said it was ready.
     case sharedServerNotReady(dataDirectory: String)
     case noFreePort
-    /// `purge` of a folder that does not exist, is not ours, or is in use.
+    /// `purge` of a folder that does not exist (`nothingToPurge`), is not ours, or is in use.
     case nothingToPurge(dataDirectory: String)
     case notADataDirectory(dataDirectory: String, markers: [String])
     case dataDirectoryInUse(dataDirectory: String)
