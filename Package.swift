@@ -33,7 +33,8 @@ func service(_ name: String, folder: String? = nil, _ dependencies: [Target.Depe
 
 /// Every module of the service, for what sits above them all (the CLI, its tests, a benchmark).
 let allOfTheService: [Target.Dependency] = [
-    "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", "SLAService", "CostModel",
+    "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "CostEngine", "HTTPAPI", "DemoService", "SLAService",
+    "CostModel",
 ]
 
 let package = Package(
@@ -72,6 +73,7 @@ let package = Package(
             ]),
         service("Backfill", ["Core", "Exposition", "Config", "Storage", "Ingest", asyncHTTPClient, crypto, logging, nioCore, postgres]),
         service("SLOEngine", ["Core", "Exposition", "Config", "Storage", "CostModel", crypto, logging, metrics, postgres, serviceLifecycle]),
+        service("CostEngine", ["Core", "Config", "Storage", "CostModel", crypto, logging, postgres]),
         service(
             "HTTPAPI",
             [
@@ -82,7 +84,8 @@ let package = Package(
         service(
             "SLAService", folder: "App",
             [
-                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "HTTPAPI", "DemoService", hummingbird, logging, metrics,
+                "Core", "Exposition", "Config", "Storage", "Ingest", "Backfill", "SLOEngine", "CostEngine", "HTTPAPI", "DemoService", hummingbird,
+                logging, metrics,
                 nioCore, postgres, prometheus, serviceLifecycle, unixSignals,
             ]),
         .target(name: "CProcessShims"),

@@ -15,13 +15,15 @@ import sys
 
 # Module -> the modules of ours it may import. Top to bottom: nothing may point upwards.
 ALLOWED = {
-    "hms-ops": {"SLAService", "DemoService", "HTTPAPI", "SLOEngine", "Backfill", "Ingest", "Storage", "Config",
+    "hms-ops": {"SLAService", "DemoService", "HTTPAPI", "SLOEngine", "CostEngine", "Backfill", "Ingest", "Storage", "Config",
                 "Exposition", "Core", "CostModel"},
-    "SLAService": {"DemoService", "HTTPAPI", "SLOEngine", "Backfill", "Ingest", "Storage", "Config", "Exposition", "Core"},
+    "SLAService": {"DemoService", "HTTPAPI", "SLOEngine", "CostEngine", "Backfill", "Ingest", "Storage", "Config", "Exposition",
+                   "Core"},
     "DemoService": {"HTTPAPI", "Config", "Core"},
     "HTTPAPI": {"SLOEngine", "Ingest", "Storage", "Config", "Exposition", "Core", "Widgets", "ReportGen"},
     "Backfill": {"Ingest", "Storage", "Config", "Exposition", "Core"},
     "SLOEngine": {"Storage", "Config", "Exposition", "Core", "CostModel"},
+    "CostEngine": {"Storage", "Config", "Core", "CostModel"},
     "Ingest": {"Storage", "Config", "Exposition", "Core"},
     "Storage": {"Config", "Exposition", "Core"},
     "Config": {"Core", "CostModel"},

@@ -12,7 +12,8 @@ struct HMSOpsCommand: AsyncParsableCommand {
         abstract: "Watches whether online services keep their promises, and what they cost.",
         version: "hms-ops \(Version.current)",
         subcommands: [
-            UpCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self, SLOCommand.self, PurgeCommand.self, DemoServiceCommand.self,
+            UpCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self, SLOCommand.self, CostCommand.self, PurgeCommand.self,
+            DemoServiceCommand.self,
         ]
     )
 

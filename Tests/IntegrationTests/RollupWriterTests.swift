@@ -236,7 +236,7 @@ struct RetentionTests {
             let service = RetentionService(postgres: client, retention: retention, logger: TestDatabase.logger)
             // Two days later minutes are past their retention; hours and days are not.
             let deleted = try await service.prune(now: RollupWriterTests.t0 + 2 * 86_400_000)
-            #expect(deleted == ["rollup_1m": 8, "rollup_1h": 0, "rollup_1d": 0, "slo_status": 0, "slo_hour_tally": 0])
+            #expect(deleted == ["rollup_1m": 8, "rollup_1h": 0, "rollup_1d": 0, "slo_status": 0, "slo_hour_tally": 0, "cost_usage": 0])
             let left = try await client.query("SELECT count(*)::int8 FROM rollup_1h", logger: TestDatabase.logger)
             for try await n in left.decode(Int64.self) { #expect(n == 4) }
         }

@@ -1,3 +1,4 @@
+import CostEngine
 import Logging
 import PostgresNIO
 import SLOEngine
@@ -5,10 +6,11 @@ import Storage
 
 extension RollupWriter {
     /// The writer the server and the imports use: hours refolded because minutes came late lose
-    /// the SLO tallies made of them (the SLO engine makes them again when next asked).
+    /// the SLO tallies and cost quarters made of them (made again when next asked).
     package static func forService(postgres: PostgresClient, logger: Logger) -> RollupWriter {
         RollupWriter(postgres: postgres, logger: logger) { hours in
             try await SLOHourTallies.forget(lateHours: hours, postgres: postgres, logger: logger)
+            try await CostTallies.forget(lateHours: hours, postgres: postgres, logger: logger)
         }
     }
 }

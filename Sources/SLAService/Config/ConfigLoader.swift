@@ -1,3 +1,4 @@
+import Core
 import CostModel
 import Foundation
 import Yams
@@ -244,7 +245,8 @@ public enum ConfigLoader {
         }
     }
 
-    static let serviceKeys = ["id", "name", "agency", "public", "rate_card", "time_zone", "targets", "honor_labels", "probes", "slos"]
+    static let serviceKeys = ["id", "name", "agency", "public", "rate_card", "time_zone", "targets", "honor_labels", "probes", "slos", "cost"]
+    static let costKeys = ["cpu", "memory", "requests", "storage", "egress", "public", "monthly_budget", "baseline_replicas"]
 
     static func readService(
         _ node: Node, _ field: String, _ r: inout YAMLReader, rateCards: String, cards: inout [String: RateCard]
@@ -291,6 +293,7 @@ public enum ConfigLoader {
                 }
             }
         }
+        if let (_, n) = keys["cost"] { service.cost = readCost(n, "\(field).cost", &r) }
         if let (_, n) = keys["targets"], let items = r.sequence(n, "\(field).targets", of: "URLs") {
             for (i, item) in items.enumerated() {
                 if let url = r.string(item, "\(field).targets[\(i)]") {
@@ -539,6 +542,43 @@ public enum ConfigLoader {
         } catch {
             return .failure(.inTheCard(error.issues))
         }
+    }
+
+    /// A service's `cost:` block; what it does not say keeps its default.
+    static func readCost(_ node: Node, _ field: String, _ r: inout YAMLReader) -> CostDefinition {
+        var cost = CostDefinition()
+        guard let keys = r.mapping(node, field, allowed: costKeys) else { return cost }
+        func selector(_ key: String) -> Selector? {
+            guard let (_, n) = keys[key], let text = r.string(n, "\(field).\(key)", maxLength: 4096) else { return nil }
+            do {
+                return try Selector(parsing: text)
+            } catch {
+                r.report(
+                    n, "\(field).\(key)",
+                    "'\(YAMLReader.clip(text))' is not a selector (\(error)); write it as PromQL does, such as container_cpu_usage_seconds_total{container!=\"\"}"
+                )
+                return nil
+            }
+        }
+        if let cpu = selector("cpu") { cost.cpu = cpu }
+        if let memory = selector("memory") { cost.memory = memory }
+        cost.requests = selector("requests")
+        cost.storage = selector("storage")
+        cost.egress = selector("egress")
+        if let (_, n) = keys["public"], let value = r.bool(n, "\(field).public") { cost.isPublic = value }
+        if let (_, n) = keys["baseline_replicas"], let value = r.integer(n, "\(field).baseline_replicas", in: 0...100_000) {
+            cost.baselineReplicas = value
+        }
+        if let (_, n) = keys["monthly_budget"], let text = r.string(n, "\(field).monthly_budget", maxLength: 64) {
+            if let value = ExactDecimal.parse(text), value >= 0 {
+                cost.monthlyBudget = value
+            } else {
+                r.report(
+                    n, "\(field).monthly_budget",
+                    "expected an amount as a plain decimal such as \"5000.00\" (not negative), got '\(YAMLReader.clip(text))'")
+            }
+        }
+        return cost
     }
 
     package static func resolve(_ path: String, against base: String) -> String {

@@ -20,6 +20,8 @@ public struct ServiceDefinition: Sendable, Equatable {
     public var honorLabels: Bool = false
     public var probes: [ProbeDefinition]
     public var slos: [SLODefinition]
+    /// How its usage is read and priced (`cost:`).
+    public var cost = CostDefinition()
 
     public init(
         id: String, name: String, agency: String? = nil, isPublic: Bool = true, rateCard: String? = nil,

@@ -49,3 +49,13 @@ extension CalendarMonth {
         return TimeSpan(start: milliseconds(start), end: milliseconds(next))
     }
 }
+
+extension CalendarMonth {
+    /// The month `instant` (milliseconds since the epoch) falls in, in `zone`.
+    public static func containing(_ instant: Int64, in zone: TimeZone) -> CalendarMonth? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(instant) / 1000))
+        return CalendarMonth(year: parts.year ?? 0, month: parts.month ?? 0)
+    }
+}

@@ -24,6 +24,14 @@ public struct Selector: Sendable, Equatable, CustomStringConvertible {
         self.matchers = matchers
     }
 
+    /// The selector within one service's series: `job="<service>"` added unless it names a job.
+    public func scoped(toJob service: String) -> Selector {
+        guard !matchers.contains(where: { $0.label == "job" }) else { return self }
+        var scoped = self
+        scoped.matchers.append(Matcher(label: "job", op: .equal, value: service))
+        return scoped
+    }
+
     /// Why a selector could not be read, with the column (1-based) where it went wrong.
     public struct ParseError: UserFacing, Sendable, Equatable, CustomStringConvertible {
         public var column: Int

@@ -14,4 +14,11 @@ public enum TimeText {
         }
         return nil
     }
+
+    /// `2026-10-31T23:59:00Z`: an instant (milliseconds since the epoch) as RFC 3339, in UTC.
+    public static func rfc3339(_ ms: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
 }

@@ -17,16 +17,11 @@ public struct SLISelectors: Sendable, Equatable {
 
     /// `text` as a selector of `service`'s series: `job="<service>"` added unless it names a job.
     static func scoped(_ text: String, service: String) throws(SLOError) -> Selector {
-        var selector: Selector
         do {
-            selector = try Selector(parsing: text)
+            return try Selector(parsing: text).scoped(toJob: service)
         } catch {
             throw SLOError.invalidSelector(text: text, reason: "\(error)")
         }
-        if !selector.matchers.contains(where: { $0.label == "job" }) {
-            selector.matchers.append(.init(label: "job", op: .equal, value: service))
-        }
-        return selector
     }
 
     public init(_ sli: SLIDefinition, service: String) throws(SLOError) {

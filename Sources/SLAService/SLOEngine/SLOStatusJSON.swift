@@ -1,4 +1,5 @@
 import Config
+import Core
 import Foundation
 
 extension SLOStatus {
@@ -32,9 +33,5 @@ extension SLOStatus {
         ]
     }
 
-    public static func rfc3339(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
-    }
+    public static func rfc3339(_ ms: Int64) -> String { TimeText.rfc3339(ms) }
 }

@@ -22,5 +22,6 @@ public struct Migration: Sendable {
         .m0007SLOHourTally,
         .m0008MinuteBlocks,
         .m0009Quarantine,
+        .m0010CostUsage,
     ]
 }

@@ -70,6 +70,7 @@ public struct RetentionService: Service {
             Prune(name: "rollup_1d", table: "rollup_1d", condition: before, cutoffs: [cutoffs[2]]),
             Prune(name: "slo_status", table: "slo_status", condition: thinning, cutoffs: cutoffs),
             Prune(name: "slo_hour_tally", table: "slo_hour_tally", condition: { "hour < to_timestamp(\($0[0]) / 1000.0)" }, cutoffs: [cutoffs[2]]),
+            Prune(name: "cost_usage", table: "cost_usage", condition: before, cutoffs: [cutoffs[2]]),
         ]
         for plan in plans {
             var sql = SQLBuilder()

@@ -124,6 +124,23 @@ public struct RollupQuery: Sendable {
         return out
     }
 
+    /// Per minute (its start, milliseconds) across the series `ids` over `span`: the sum of each
+    /// series' mean in that minute (a gauge of several targets, such as their memory, added up);
+    /// minutes where no series has a sample are absent.
+    public func perMinuteMeans(_ ids: [Int64], _ span: TimeSpan) async throws -> [Int64: Double] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int64: Double] = [:]
+        let rows = try await postgres.query(
+            """
+            SELECT (extract(epoch FROM bucket) * 1000)::int8, sum(sum / count)::float8
+            FROM minute_rows(\(ids), to_timestamp(\(span.start) / 1000.0), to_timestamp(\(span.end) / 1000.0))
+            WHERE count > 0 AND sum IS NOT NULL
+            GROUP BY bucket
+            """, logger: logger)
+        for try await (minute, value) in rows.decode((Int64, Double).self) { out[minute] = value }
+        return out
+    }
+
     /// Total increase of the selected counters over `[from, to)`; nil when no series has data there.
     public func increase(_ selector: Selector, from: Int64, to: Int64) async throws -> Double? {
         let found = try await increases(series(selector).map(\.id), from: from, to: to)
