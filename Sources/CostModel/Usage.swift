@@ -30,13 +30,18 @@ public struct Usage: Sendable, Equatable {
 
     public init() {}
 
+    /// The largest figure one minute may bring (10^18: an exabyte, a billion billion CPU
+    /// seconds). Above it a target reports nonsense (a counter of 1e300), and a month of such
+    /// minutes times a rate would overflow a decimal's range (about 10^165).
+    public static let largest = 1e18
+
     /// One minute's value of `measure` (divided by `divisor`, exactly: CPU seconds in a minute
     /// by 60 for cores): a float from the rollups, converted to a decimal here and
     /// only here (to 15 significant digits, what a double holds reliably; never via its binary
-    /// expansion, so 0.1 is 0.1). Not finite or negative values are not usage: the minute counts
-    /// as without data.
+    /// expansion, so 0.1 is 0.1). Values that cannot be usage (not finite, negative, or above
+    /// `largest`) are not counted: the minute counts as without data, and no sum can overflow.
     public mutating func add(_ measure: Measure, _ value: Double, dividedBy divisor: Decimal = 1) {
-        guard value.isFinite, value >= 0, let exact = Self.decimal(value) else { return }
+        guard value.isFinite, value >= 0, value <= Self.largest, let exact = Self.decimal(value) else { return }
         add(measure, divisor == 1 ? exact : exact / divisor, minutes: 1)
     }
 
