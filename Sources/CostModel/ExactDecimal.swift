@@ -23,7 +23,17 @@ public enum ExactDecimal {
 
     /// `value` in plain decimal notation (`0.001`, never `1e-3`); nil past 38 digits.
     public static func plainText(_ value: Decimal) -> String? {
-        let text = NSDecimalNumber(decimal: value).stringValue
-        return parse(text) == nil ? nil : text
+        parse(text(value)) == nil ? nil : text(value)
     }
+
+    /// `value` rounded to `places` decimals: `.plain` half away from zero, `.down` toward zero.
+    public static func rounded(_ value: Decimal, places: Int, _ mode: NSDecimalNumber.RoundingMode = .plain) -> Decimal {
+        var exact = value
+        var result = Decimal()
+        NSDecimalRound(&result, &exact, places, mode)
+        return result
+    }
+
+    /// `value` as plain decimal text (`0.001`, never `1e-3`), for any finite decimal.
+    public static func text(_ value: Decimal) -> String { NSDecimalNumber(decimal: value).stringValue }
 }

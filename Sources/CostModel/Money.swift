@@ -26,18 +26,12 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Rounded to the currency's minor unit (or `scale` places), half away from zero.
     public func rounded(scale: Int? = nil) -> Money {
-        var value = amount
-        var result = Decimal()
-        NSDecimalRound(&result, &value, scale ?? currency.minorUnits, .plain)
-        return Money(result, currency: currency)
+        Money(ExactDecimal.rounded(amount, places: scale ?? currency.minorUnits), currency: currency)
     }
 
     /// The amount in whole minor units (cents), rounded as `rounded()` does.
     public var minorUnits: Decimal {
-        var value = rounded().amount * Self.power(currency.minorUnits)
-        var whole = Decimal()
-        NSDecimalRound(&whole, &value, 0, .plain)
-        return whole
+        ExactDecimal.rounded(amount * Self.power(currency.minorUnits), places: 0)
     }
 
     /// Splits the amount, rounded to the minor unit, into parts proportional to `weights`, so
@@ -55,9 +49,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         let whole = cents * sign
         var parts = shares.map { share -> (floor: Decimal, remainder: Decimal) in
             let exact = whole * share
-            var value = exact
-            var floor = Decimal()
-            NSDecimalRound(&floor, &value, 0, .down)
+            let floor = ExactDecimal.rounded(exact, places: 0, .down)
             return (floor, exact - floor)
         }
         var left = whole - parts.reduce(0) { $0 + $1.floor }
@@ -97,9 +89,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The exact amount, never rounded, with at least the minor unit's digits: a rate such as
     /// `0.0425`, or `0.10` and `150.00` as a card writes them.
-    public var exactText: String { Self.padded(NSDecimalNumber(decimal: amount).stringValue, to: currency.minorUnits) }
+    public var exactText: String { Self.padded(ExactDecimal.text(amount), to: currency.minorUnits) }
 
-    static func padded(_ text: String, to digits: Int) -> String {
+    /// `text` with at least `digits` decimals (zeros added; never cut).
+    public static func padded(_ text: String, to digits: Int) -> String {
         guard digits > 0 else { return text }
         guard let dot = text.firstIndex(of: ".") else { return text + "." + String(repeating: "0", count: digits) }
         let places = text.distance(from: dot, to: text.endIndex) - 1
@@ -111,7 +104,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var decimalText: String {
         let rounded = rounded().amount
         let negative = rounded < 0
-        let text = Self.padded(NSDecimalNumber(decimal: negative ? -rounded : rounded).stringValue, to: currency.minorUnits)
+        let text = Self.padded(ExactDecimal.text(negative ? -rounded : rounded), to: currency.minorUnits)
         return negative ? "-" + text : text
     }
 

@@ -80,9 +80,7 @@ struct CheckSLOCommand: ParsableCommand {
         do {
             imported = try OpenSLOReader.load(path: file)
         } catch {
-            for issue in error.issues { Output.error(issue.description) }
-            Output.error("\(file): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
-            throw ExitCode(1)
+            throw reportProblems(error, in: file)
         }
         Output.line("\(file): valid (\(imported.count) SLO\(imported.count == 1 ? "" : "s"))")
         for entry in imported {

@@ -17,9 +17,7 @@ struct CheckRateCardCommand: ParsableCommand {
         do {
             card = try RateCardReader.load(path: file)
         } catch {
-            for issue in error.issues { Output.error(issue.description) }
-            Output.error("\(file): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
-            throw ExitCode(1)
+            throw reportProblems(error, in: file)
         }
         let periods = card.periods.count
         Output.line(

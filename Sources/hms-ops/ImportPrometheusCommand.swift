@@ -63,8 +63,5 @@ struct ImportPrometheusCommand: AsyncParsableCommand {
         }
     }
 
-    static func stamp(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
-    }
+    static func stamp(_ ms: Int64) -> String { TimeText.rfc3339(ms) }
 }

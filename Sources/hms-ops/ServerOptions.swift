@@ -33,10 +33,16 @@ func loadConfigOrExit(_ path: String) throws -> HMSConfig {
     do {
         return try ConfigLoader.load(path: path)
     } catch {
-        for issue in error.issues { Output.error(issue.description) }
-        Output.error("\(path): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
-        throw ExitCode(1)
+        throw reportProblems(error, in: path)
     }
+}
+
+/// Prints every problem of a file (`file:line:column: field: message`) and their count; the
+/// exit code (1) to throw.
+func reportProblems(_ errors: ConfigErrors, in path: String) -> ExitCode {
+    for issue in errors.issues { Output.error(issue.description) }
+    Output.error("\(path): \(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s") found")
+    return ExitCode(1)
 }
 
 /// Runs a launcher with logging and metrics set up, turning known failures into one clear line.

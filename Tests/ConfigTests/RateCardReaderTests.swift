@@ -9,17 +9,7 @@ import Testing
 /// Rate cards: read whole, or every problem as file:line:column: field: message.
 @Suite("Rate card reader")
 struct RateCardReaderTests {
-    static let good = """
-        id: test-2026
-        agency: Test
-        currency: USD
-        time_zone: America/New_York
-        periods:
-          - effective_from: "2026-01-01"
-            rates: {cpu_core_hour: "0.04", memory_gib_hour: "0.005"}
-          - effective_from: "2026-10-15"
-            rates: {cpu_core_hour: "0.05"}
-        """
+    static let good = RateCards.workedExample
 
     func issues(_ yaml: String) -> [ConfigIssue] {
         do {

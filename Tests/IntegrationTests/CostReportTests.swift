@@ -1,26 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The cost issue's worked example, end to end as a user runs it: a month of usage imported
 /// from an OpenMetrics file, then `hms-ops cost report --month 2026-10 --json`.
 @Suite("Cost report")
 struct CostReportTests {
-    static let card = """
-        id: test-2026
-        agency: Test
-        currency: USD
-        time_zone: America/New_York
-        periods:
-          - effective_from: "2026-01-01"
-            rates:
-              cpu_core_hour: "0.04"
-              memory_gib_hour: "0.005"
-          - effective_from: "2026-10-15"
-            rates:
-              cpu_core_hour: "0.05"
-
-        """
-
     /// A process that uses 2 cores (its CPU counter grows 120 s a minute) and holds 4 GiB, with
     /// 60 s samples from `start` to `end` (Unix seconds), as OpenMetrics.
     static func history(from start: Int, to end: Int) -> String {
@@ -38,7 +23,7 @@ struct CostReportTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cost-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: folder + "/cards", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.card.write(toFile: folder + "/cards/test-2026.yaml", atomically: true, encoding: .utf8)
+        try RateCards.workedExample.write(toFile: folder + "/cards/test-2026.yaml", atomically: true, encoding: .utf8)
         // October 2026 in New York is 2026-10-01T04:00Z .. 2026-11-01T04:00Z; one sample before
         // it starts the counter, so the month's first minute has its increase.
         try Self.history(from: 1_790_827_140, to: 1_793_505_600).write(toFile: folder + "/history.om", atomically: true, encoding: .utf8)

@@ -269,13 +269,7 @@ public enum ConfigLoader {
         if let (_, n) = keys["agency"], let agency = r.string(n, "\(field).agency", maxLength: 200) { service.agency = agency }
         if let (_, n) = keys["public"], let value = r.bool(n, "\(field).public") { service.isPublic = value }
         if let (_, n) = keys["honor_labels"], let value = r.bool(n, "\(field).honor_labels") { service.honorLabels = value }
-        if let (_, n) = keys["time_zone"], let zone = r.string(n, "\(field).time_zone", maxLength: 64) {
-            if TimeZone(identifier: zone) == nil {
-                r.report(n, "\(field).time_zone", "unknown time zone '\(YAMLReader.clip(zone))'; use an IANA name such as America/Chicago or UTC")
-            } else {
-                service.timeZone = zone
-            }
-        }
+        if let (_, n) = keys["time_zone"], let zone = r.timeZone(n, "\(field).time_zone") { service.timeZone = zone.identifier }
         if let (_, n) = keys["rate_card"], let card = r.string(n, "\(field).rate_card", maxLength: 100) {
             if cards[card] != nil {
                 service.rateCard = card

@@ -65,13 +65,7 @@ public enum RateCardReader {
                 r.report(n, "currency", "'\(YAMLReader.clip(code))' is not an ISO 4217 currency code\(hint)")
             }
         }
-        var zone: TimeZone?
-        if let (_, n) = fields["time_zone"], let name = r.string(n, "time_zone", maxLength: 64) {
-            zone = TimeZone(identifier: name)
-            if zone == nil {
-                r.report(n, "time_zone", "unknown time zone '\(YAMLReader.clip(name))'; use an IANA name such as America/New_York or UTC")
-            }
-        }
+        let zone = fields["time_zone"].flatMap { r.timeZone($0.value, "time_zone") }
         var periods: [(CalendarDay, [RateUnit: Decimal])] = []
         if let (_, n) = fields["periods"], let items = r.sequence(n, "periods", of: "periods (effective_from, rates)") {
             if items.isEmpty { r.report(n, "periods", "is empty; list at least one period with effective_from and rates") }

@@ -130,6 +130,16 @@ struct YAMLReader {
         return value
     }
 
+    /// An IANA time zone name (`America/Chicago`, `UTC`), checked against the system's list.
+    package mutating func timeZone(_ node: Node, _ field: String) -> TimeZone? {
+        guard let name = string(node, field, maxLength: 64) else { return nil }
+        guard let zone = TimeZone(identifier: name) else {
+            report(node, field, "unknown time zone '\(Self.clip(name))'; use an IANA name such as America/Chicago or UTC")
+            return nil
+        }
+        return zone
+    }
+
     package mutating func duration(_ node: Node, _ field: String) -> ConfigDuration? {
         guard visit(node, field) else { return nil }
         guard let scalar = node.scalar, let value = ConfigDuration(parsing: scalar.string) else {

@@ -15,9 +15,11 @@ public enum TimeText {
         return nil
     }
 
-    /// `2026-10-31T23:59:00Z`: an instant (milliseconds since the epoch) as RFC 3339, in UTC.
-    public static func rfc3339(_ ms: Int64) -> String {
+    /// `2026-10-31T23:59:00Z`: an instant (milliseconds since the epoch) as RFC 3339, in UTC or
+    /// in `zone` (`2026-10-31T19:59:00-04:00`).
+    public static func rfc3339(_ ms: Int64, in zone: TimeZone? = nil) -> String {
         let formatter = ISO8601DateFormatter()
+        if let zone { formatter.timeZone = zone }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }

@@ -25,18 +25,12 @@ public struct CostReport: Sendable {
     /// A quantity as shown: at most six decimals (the exact figure may run to 38 digits, e.g.
     /// after a division by 60), rounded half away from zero.
     static func quantity(_ value: Decimal) -> String {
-        var exact = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &exact, 6, .plain)
-        return NSDecimalNumber(decimal: rounded).stringValue
+        ExactDecimal.text(ExactDecimal.rounded(value, places: 6))
     }
 
     /// A share as shown: four decimals, rounded down (never up to a whole that was not there).
     static func share(_ value: Decimal) -> String {
-        var exact = value
-        var floored = Decimal()
-        NSDecimalRound(&floored, &exact, 4, .down)
-        return NSDecimalNumber(decimal: floored).stringValue
+        ExactDecimal.text(ExactDecimal.rounded(value, places: 4, .down))
     }
 
     public func jsonObject() -> [String: Any] {
@@ -106,10 +100,7 @@ public struct CostReport: Sendable {
     }
 
     static func percent(_ share: Decimal) -> String {
-        var exact = share * 100
-        var floored = Decimal()
-        NSDecimalRound(&floored, &exact, 2, .down)
-        return String(format: "%.2f", NSDecimalNumber(decimal: floored).doubleValue)
+        Money.padded(ExactDecimal.text(ExactDecimal.rounded(share * 100, places: 2, .down)), to: 2)
     }
 
     static func monthName(_ month: CalendarMonth) -> String {

@@ -13,12 +13,10 @@ import Storage
 package struct CostTallies: Sendable {
     package let reader: UsageReader
     package let tables: CostTables
-    package let unsettled: @Sendable () async throws -> Int64
 
     package init(query: RollupQuery, postgres: PostgresClient, logger: Logger) {
         reader = UsageReader(query: query)
         tables = CostTables(postgres: postgres, logger: logger)
-        unsettled = { try await SLOTables(postgres: postgres, logger: logger).unfoldedHoursFrom() }
     }
 
     /// What to do when the rollup writer folds minutes into hours already complete.
@@ -33,7 +31,7 @@ package struct CostTallies: Sendable {
         var out = try await tables.usage(key: key, from: span.start, to: span.end).mapValues(Self.usage)
         let missing = stride(from: span.start, to: span.end, by: Int(quarter)).filter { out[$0] == nil }
         guard let first = missing.first, let last = missing.last else { return out }
-        let settledBefore = try await unsettled()
+        let settledBefore = try await reader.query.unfoldedHoursFrom()
         // One read for every quarter missing between the first and the last; those already
         // stored in between are read again but kept as they were.
         let fresh = try await reader.quarters(selectors, in: TimeSpan(start: first, end: min(span.end, last + quarter)))

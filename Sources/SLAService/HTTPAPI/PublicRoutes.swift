@@ -365,12 +365,7 @@ struct PublicRoutes: Sendable {
         (min(1, max(0, share)) * 10_000 + 1e-9).rounded(.down) / 100
     }
 
-    package static func local(_ ms: Int64, _ zone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
-    }
+    package static func local(_ ms: Int64, _ zone: TimeZone) -> String { TimeText.rfc3339(ms, in: zone) }
 }
 
 extension SLABadge {

@@ -53,11 +53,7 @@ public struct PeriodSummary: Sendable, Equatable {
 
     /// `YYYY-MM` of the month starting at `start` in `zone`.
     static func monthName(_ start: Int64, _ zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(start) / 1000))
-        let month = CalendarMonth(year: parts.year ?? 0, month: parts.month ?? 0)
-        return month?.description ?? "\(parts.year ?? 0)-\(parts.month ?? 0)"
+        CalendarMonth.containing(start, in: zone)?.description ?? "month of \(TimeText.rfc3339(start, in: zone))"
     }
 
     public init(name: String, span: TimeSpan, uptime: Double? = nil, p50: Double? = nil, p95: Double? = nil) {

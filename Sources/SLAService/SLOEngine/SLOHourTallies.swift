@@ -27,7 +27,7 @@ package struct SLOHourTallies: Sendable {
     var tables: SLOTables { SLOTables(postgres: postgres, logger: logger) }
 
     /// The start of the oldest hour still waiting for its fold: hours from there on may still change.
-    func unsettledFrom() async throws -> Int64 { try await tables.unfoldedHoursFrom() }
+    func unsettledFrom() async throws -> Int64 { try await reader.query.unfoldedHoursFrom() }
 
     /// What to do when the rollup writer folds minutes into hours already complete: their tallies
     /// were made without those minutes, so they are made again when next asked for.

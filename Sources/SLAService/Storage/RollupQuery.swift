@@ -124,6 +124,15 @@ public struct RollupQuery: Sendable {
         return out
     }
 
+    /// The start of the oldest hour still waiting for its fold (`.max` when none): hours from
+    /// there on may still change.
+    public func unfoldedHoursFrom() async throws -> Int64 {
+        let rows = try await postgres.query(
+            "SELECT (extract(epoch FROM min(bucket)) * 1000)::int8 FROM fold_pending WHERE level = 'hour'", logger: logger)
+        for try await first in rows.decode(Int64?.self) { return first ?? .max }
+        return .max
+    }
+
     /// Per minute (its start, milliseconds) across the series `ids` over `span`: the sum of each
     /// series' mean in that minute (a gauge of several targets, such as their memory, added up);
     /// minutes where no series has a sample are absent.

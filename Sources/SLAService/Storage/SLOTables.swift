@@ -30,15 +30,6 @@ public struct SLOTables: Sendable {
         }
     }
 
-    /// The start of the oldest hour still waiting for its fold (`.max` when none): hours from
-    /// there on may still change.
-    public func unfoldedHoursFrom() async throws -> Int64 {
-        let rows = try await postgres.query(
-            "SELECT (extract(epoch FROM min(bucket)) * 1000)::int8 FROM fold_pending WHERE level = 'hour'", logger: logger)
-        for try await first in rows.decode(Int64?.self) { return first ?? .max }
-        return .max
-    }
-
     /// The stored tallies of `key` for the hours in `[from, to)`, by hour start.
     public func tallies(key: String, from: Int64, to: Int64) async throws -> [Int64: HourTally] {
         var stored: [Int64: HourTally] = [:]
